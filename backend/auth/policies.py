@@ -1,0 +1,60 @@
+"""Who may see and do what. Every visibility rule lives here, as SQL filters and predicates,
+so that lists, `node`, counts and mutations all apply the same rule."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, false, or_, select, true
+
+from backend.auth.viewer import Viewer
+from backend.db.models import Membership, Organisation, TeamMember, User
+
+# ---- organisations
+
+
+def organisation_filter(viewer: Viewer) -> ColumnElement[bool]:
+    """Organisations the viewer may see: all for staff, their own for customers."""
+    if viewer.is_staff:
+        return true()
+    if not viewer.memberships:
+        return false()
+    return Organisation.id.in_(list(viewer.memberships))
+
+
+def can_see_organisation(viewer: Viewer, organisation_id: int) -> bool:
+    return viewer.is_staff or viewer.is_member_of(organisation_id)
+
+
+def can_administer(viewer: Viewer) -> bool:
+    """Portal administration: organisations, teams, users, catalog."""
+    return viewer.is_admin
+
+
+def can_manage_members(viewer: Viewer, organisation_id: int) -> bool:
+    """Admins manage every organisation's members; super users only their own organisation's."""
+    return viewer.is_admin or viewer.is_super_user_of(organisation_id)
+
+
+# ---- users
+
+
+def user_filter(viewer: Viewer) -> ColumnElement[bool]:
+    """Users the viewer may see: everyone for staff; for customers themselves, the people of
+    their organisations and the provider's agents (who answer their requests)."""
+    if viewer.is_staff:
+        return true()
+    colleague_ids = select(Membership.user_id).where(
+        Membership.organisation_id.in_(list(viewer.memberships))
+    )
+    agent_ids = select(TeamMember.user_id)
+    return or_(User.id == viewer.user_id, User.id.in_(colleague_ids), User.id.in_(agent_ids))
+
+
+def can_list_users(viewer: Viewer) -> bool:
+    return viewer.is_staff
+
+
+# ---- teams
+
+
+def can_see_teams(viewer: Viewer) -> bool:
+    return viewer.is_staff

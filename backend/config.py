@@ -1,0 +1,81 @@
+"""Settings, read from FRONTDESK_* environment variables (see README's configuration table)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+    TEST = "test"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="FRONTDESK_", extra="ignore")
+
+    env: Environment = Field(
+        Environment.DEVELOPMENT,
+        description="development (GraphiQL, unmasked errors, reset links logged) or production",
+    )
+    data_dir: Path = Field(Path("var"), description="Where the SQLite file and attachments live")
+    database_url: str | None = Field(
+        None,
+        description="SQLAlchemy async URL; default: SQLite file frontdesk.sqlite3 in the data dir",
+    )
+    redis_url: str | None = Field(None, description="Redis URL for cross-process live updates")
+    public_url: str = Field(
+        "http://127.0.0.1:8000", description="Base URL users reach the portal at (links in mail)"
+    )
+    allowed_origins: list[str] = Field(
+        default_factory=list,
+        description="Origins allowed for WebSocket connections besides public_url (JSON list)",
+    )
+    session_ttl_hours: int = Field(24 * 14, description="Lifetime of a sign-in session")
+    password_reset_ttl_minutes: int = Field(60, description="Lifetime of a password reset token")
+    invitation_ttl_hours: int = Field(72, description="Lifetime of an invitation link")
+    password_min_length: int = Field(10, description="Minimum password length")
+    login_max_failures_per_account: int = Field(
+        5, description="Failed sign-ins per account within the window before it is throttled"
+    )
+    login_max_failures_per_address: int = Field(
+        20, description="Failed sign-ins per client address within the window before throttling"
+    )
+    login_window_seconds: int = Field(900, description="Window for counting failed sign-ins")
+    super_user_cap: int = Field(4, description="Default maximum super users per organisation")
+    max_query_depth: int = Field(12, description="Maximum GraphQL query depth")
+    max_aliases: int = Field(30, description="Maximum aliases per GraphQL document")
+    max_tokens: int = Field(3000, description="Maximum tokens per GraphQL document")
+    db_pool_size: int = Field(10, description="Connection pool size (PostgreSQL)")
+
+    @property
+    def is_development(self) -> bool:
+        return self.env == Environment.DEVELOPMENT
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == Environment.PRODUCTION
+
+    @cached_property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'frontdesk.sqlite3').resolve()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.resolved_database_url.startswith("sqlite")
+
+    @property
+    def secure_cookies(self) -> bool:
+        # Secure cookies behind TLS; a plain-http development URL must still work in a browser.
+        return self.public_url.startswith("https://")
+
+
+def get_settings() -> Settings:
+    return Settings()

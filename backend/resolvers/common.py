@@ -1,0 +1,33 @@
+"""Helpers every resolver uses: require a viewer, run a write transaction into a payload."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.auth.viewer import Viewer
+from backend.context import Context
+from backend.domain.errors import DomainError, Problem
+from backend.schema.errors import Unauthenticated
+
+T = TypeVar("T")
+
+
+def require_viewer(context: Context) -> Viewer:
+    if context.viewer is None:
+        raise Unauthenticated()
+    return context.viewer
+
+
+async def in_transaction(
+    context: Context, work: Callable[[AsyncSession], Awaitable[T]]
+) -> tuple[T | None, list[Problem]]:
+    """Run `work` in one write transaction. A DomainError rolls everything back and comes
+    back as problems; nothing is half-written."""
+    try:
+        async with context.db.transaction() as session:
+            return await work(session), []
+    except DomainError as error:
+        return None, error.problems

@@ -1,0 +1,168 @@
+"""Relay conventions: the Node interface, opaque global IDs, connections and cursors."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+import strawberry
+
+from backend.domain.errors import DomainError
+from backend.schema.errors import BadUserInput
+
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 20
+
+
+@strawberry.interface(description="An object with a globally unique, opaque ID.")
+class Node:
+    id: strawberry.ID = strawberry.field(description="Opaque global ID; use with `node(id:)`.")
+
+
+def _b64encode(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def _b64decode(text: str) -> str:
+    padded = text + "=" * (-len(text) % 4)
+    return base64.urlsafe_b64decode(padded.encode()).decode()
+
+
+def encode_id(type_name: str, pk: int) -> strawberry.ID:
+    return strawberry.ID(_b64encode(f"{type_name}:{pk}"))
+
+
+class InvalidId(ValueError):
+    pass
+
+
+def decode_id(global_id: str) -> tuple[str, int]:
+    """(type name, primary key) of a global ID; InvalidId when it is not one of ours."""
+    try:
+        type_name, _, pk = _b64decode(global_id).partition(":")
+        if not type_name or not pk.isdigit() or len(pk) > 18:
+            raise InvalidId(global_id)
+        return type_name, int(pk)
+    except (binascii.Error, UnicodeDecodeError, ValueError) as e:
+        raise InvalidId(global_id) from e
+
+
+def expect_id(global_id: str, type_name: str, path: str | tuple[str, ...]) -> int:
+    """The primary key of an input ID that must be of `type_name` (a UserError otherwise)."""
+    try:
+        actual, pk = decode_id(global_id)
+    except InvalidId:
+        raise DomainError.single(path, "INVALID_ID", "Not a valid ID.") from None
+    if actual != type_name:
+        raise DomainError.single(
+            path, "INVALID_ID", f"Expected the ID of a {type_name}, got one of a {actual}."
+        )
+    return pk
+
+
+def expect_argument_id(global_id: str, type_name: str, argument: str) -> int:
+    """Like expect_id, for a query argument: a top-level BAD_USER_INPUT error."""
+    try:
+        actual, pk = decode_id(global_id)
+    except InvalidId:
+        raise BadUserInput(f"`{argument}` is not a valid ID.", argument) from None
+    if actual != type_name:
+        raise BadUserInput(f"`{argument}` must be the ID of a {type_name}.", argument)
+    return pk
+
+
+# ---- connections
+
+NodeT = TypeVar("NodeT")
+
+
+@strawberry.type(description="Where a page sits in its list.")
+class PageInfo:
+    has_next_page: bool = strawberry.field(description="More items follow this page.")
+    has_previous_page: bool = strawberry.field(description="Items precede this page.")
+    start_cursor: str | None = strawberry.field(description="Cursor of the first item.")
+    end_cursor: str | None = strawberry.field(
+        description="Cursor of the last item; pass as `after`."
+    )
+
+
+@strawberry.type(description="An item of a list with its cursor.")
+class Edge(Generic[NodeT]):
+    cursor: str = strawberry.field(description="Opaque position of this item.")
+    node: NodeT = strawberry.field(description="The item.")
+
+
+@strawberry.type(description="A page of a list that can grow: use `first` and `after` to page.")
+class Connection(Generic[NodeT]):
+    edges: list[Edge[NodeT]] = strawberry.field(description="Items with their cursors.")
+    page_info: PageInfo = strawberry.field(description="Paging information.")
+    total_count: int = strawberry.field(description="Number of items in the whole list.")
+
+    @strawberry.field(description="The items of this page, without cursors.")
+    def nodes(self) -> list[NodeT]:
+        return [edge.node for edge in self.edges]
+
+
+def encode_cursor(values: Sequence[Any]) -> str:
+    return _b64encode(json.dumps(list(values), separators=(",", ":"), default=str))
+
+
+def decode_cursor(cursor: str, arity: int) -> list[Any]:
+    try:
+        values = json.loads(_b64decode(cursor))
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise BadUserInput("`after` is not a valid cursor.", "after") from None
+    if not isinstance(values, list) or len(values) != arity:
+        raise BadUserInput("`after` is not a valid cursor for this list.", "after")
+    return values
+
+
+def check_first(first: int | None) -> int:
+    if first is None:
+        return DEFAULT_PAGE_SIZE
+    if first < 0 or first > MAX_PAGE_SIZE:
+        raise BadUserInput(f"`first` must be between 0 and {MAX_PAGE_SIZE}.", "first")
+    return first
+
+
+def after_id(after: str | None) -> int | None:
+    """Cursor of lists ordered by primary key: the last seen id."""
+    if after is None:
+        return None
+    (value,) = decode_cursor(after, 1)
+    if not isinstance(value, int):
+        raise BadUserInput("`after` is not a valid cursor for this list.", "after")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[NodeT]):
+    """Rows of one page as the loaders return them: `rows` may hold one extra row."""
+
+    rows: Sequence[Any]
+    total: int
+
+
+def to_connection(
+    page: Page[Any],
+    first: int,
+    has_previous: bool,
+    make_node: Callable[[Any], NodeT],
+    cursor_of: Callable[[Any], Sequence[Any]],
+) -> Connection[NodeT]:
+    rows = page.rows[:first]
+    edges = [Edge(cursor=encode_cursor(cursor_of(r)), node=make_node(r)) for r in rows]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=len(page.rows) > first,
+            has_previous_page=has_previous,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        total_count=page.total,
+    )

@@ -1,0 +1,34 @@
+"""The `viewer` query's type: the signed-in user and what belongs to them."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry import Private
+
+from backend.auth.viewer import Viewer as ViewerIdentity
+from backend.schema.users import ApiToken, Membership, Team, User
+
+
+@strawberry.type(description="The signed-in user, their organisations and teams.")
+class Viewer:
+    identity: Private[ViewerIdentity]
+
+    @strawberry.field(description="The signed-in user.")
+    async def user(self, info: strawberry.Info) -> User:
+        row = await info.context.loaders.user.load(self.identity.user_id)
+        return User.from_row(row)
+
+    @strawberry.field(description="Organisations the user belongs to, with their role in each.")
+    async def memberships(self, info: strawberry.Info) -> list[Membership]:
+        rows = await info.context.loaders.memberships_of_user.load(self.identity.user_id)
+        return [Membership.from_row(r) for r in rows]
+
+    @strawberry.field(description="Teams the user works in (agents).")
+    async def teams(self, info: strawberry.Info) -> list[Team]:
+        rows = await info.context.loaders.teams_of_user.load(self.identity.user_id)
+        return [Team.from_row(r) for r in rows]
+
+    @strawberry.field(description="The user's API tokens, newest first (never the secrets).")
+    async def api_tokens(self, info: strawberry.Info) -> list[ApiToken]:
+        rows = await info.context.loaders.api_tokens_of_user.load(self.identity.user_id)
+        return [ApiToken.from_row(r) for r in rows]
