@@ -28,7 +28,6 @@ class Settings(BaseSettings):
         None,
         description="SQLAlchemy async URL; default: SQLite file frontdesk.sqlite3 in the data dir",
     )
-    redis_url: str | None = Field(None, description="Redis URL for cross-process live updates")
     public_url: str = Field(
         "http://127.0.0.1:8000", description="Base URL users reach the portal at (links in mail)"
     )

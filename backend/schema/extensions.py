@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from graphql import GraphQLError
 from strawberry.extensions import (
@@ -95,12 +95,14 @@ class SafeParserCache(ParserCache):
         yield
 
 
-def schema_extensions(settings: Settings) -> list[SchemaExtension | type[SchemaExtension]]:
+def schema_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
+    """Factories: strawberry builds fresh extensions per operation (the caches are shared)."""
+    mask = not settings.is_development
     return [
-        MaxTokensLimiter(max_token_count=settings.max_tokens),
-        QueryDepthLimiter(max_depth=settings.max_query_depth),
-        MaxAliasesLimiter(max_alias_count=settings.max_aliases),
-        SafeParserCache(maxsize=512),
-        ValidationCache(maxsize=512),
-        ErrorCodes(mask=not settings.is_development),
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: SafeParserCache(maxsize=512),
+        lambda: ValidationCache(maxsize=512),
+        lambda: ErrorCodes(mask=mask),
     ]
