@@ -3,10 +3,18 @@ so that lists, `node`, counts and mutations all apply the same rule."""
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
 
 from backend.auth.viewer import Viewer
-from backend.db.models import Membership, Organisation, TeamMember, User
+from backend.db.models import (
+    Membership,
+    Organisation,
+    Request,
+    RequestParticipant,
+    TeamMember,
+    User,
+    Visibility,
+)
 
 # ---- organisations
 
@@ -58,3 +66,41 @@ def can_list_users(viewer: Viewer) -> bool:
 
 def can_see_teams(viewer: Viewer) -> bool:
     return viewer.is_staff
+
+
+# ---- requests (DESIGN.md, "Who sees a request")
+
+
+def request_filter(viewer: Viewer) -> ColumnElement[bool]:
+    """The one rule for who sees a request, as SQL over `requests`: the reporter, its
+    participants, members of its organisation when shared with it, agents and admins.
+    Every path (lists, node, request, counts, search, attachments, subscriptions) uses it."""
+    if viewer.is_staff:
+        return true()
+    participating = select(RequestParticipant.request_id).where(
+        RequestParticipant.user_id == viewer.user_id
+    )
+    clauses = [Request.reporter_id == viewer.user_id, Request.id.in_(participating)]
+    if viewer.memberships:
+        clauses.append(
+            and_(
+                Request.visibility == Visibility.ORGANISATION.value,
+                Request.organisation_id.in_(list(viewer.memberships)),
+            )
+        )
+    return or_(*clauses)
+
+
+def can_submit_for(viewer: Viewer, organisation_id: int) -> bool:
+    """Super users raise requests for their organisation; agents may raise on a customer's
+    behalf."""
+    return viewer.is_staff or viewer.is_super_user_of(organisation_id)
+
+
+def can_see_internal(viewer: Viewer) -> bool:
+    """Internal notes and internal timeline events are for agents and admins only."""
+    return viewer.is_staff
+
+
+def can_manage_catalog(viewer: Viewer) -> bool:
+    return viewer.is_admin

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     ForeignKey,
@@ -15,6 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db.base import Base, UTCDateTime, utcnow
@@ -29,6 +32,10 @@ class UserRole(StrEnum):
 class MembershipRole(StrEnum):
     SUPER_USER = "SUPER_USER"
     MEMBER = "MEMBER"
+
+
+# JSONB on PostgreSQL (indexable, compact), JSON text on SQLite.
+JSONType = JSON().with_variant(JSONB(), "postgresql")
 
 
 def _in_check(column: str, enum: type[StrEnum]) -> str:
@@ -164,4 +171,210 @@ class LoginAttempt(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(254))
     client_address: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# ---- catalog
+
+
+class IssueType(StrEnum):
+    INCIDENT = "INCIDENT"
+    SERVICE_REQUEST = "SERVICE_REQUEST"
+
+
+class PortalSettings(Base):
+    """The single row of portal-wide settings an admin may change at run time."""
+
+    __tablename__ = "portal_settings"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), default="Frontdesk")
+    priority_scheme_key: Mapped[str] = mapped_column(String(40), default="default")
+
+
+class RequestCategory(Base):
+    """A portal group: a funnel to its request types."""
+
+    __tablename__ = "request_categories"
+    __table_args__ = (Index("ix_request_categories_position", "position", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RequestType(Base):
+    __tablename__ = "request_types"
+    __table_args__ = (
+        CheckConstraint(_in_check("issue_type", IssueType), name="issue_type"),
+        Index("ix_request_types_category_id_position", "category_id", "position", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("request_categories.id"))
+    name: Mapped[str] = mapped_column(String(100))
+    description: Mapped[str] = mapped_column(Text, default="")
+    icon: Mapped[str] = mapped_column(String(40), default="help")
+    issue_type: Mapped[str] = mapped_column(String(20), default=IssueType.SERVICE_REQUEST.value)
+    default_priority_key: Mapped[str | None] = mapped_column(String(40))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    # The version new requests are validated against; bumped by every form change.
+    form_version: Mapped[int] = mapped_column(Integer, default=1)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class FormField(Base):
+    """The current definition of one field; every change also writes a FormVersion."""
+
+    __tablename__ = "form_fields"
+    __table_args__ = (UniqueConstraint("request_type_id", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_type_id: Mapped[int] = mapped_column(ForeignKey("request_types.id"))
+    key: Mapped[str] = mapped_column(String(64))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    # The FieldSpec as JSON (kind, label, constraints, conditions): domain/forms owns its shape.
+    spec: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class FormVersion(Base):
+    """An immutable snapshot of a request type's form; a request keeps the one it used."""
+
+    __tablename__ = "form_versions"
+    __table_args__ = (UniqueConstraint("request_type_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_type_id: Mapped[int] = mapped_column(ForeignKey("request_types.id"))
+    version: Mapped[int] = mapped_column(Integer)
+    # [{"id": form field id, **FieldSpec.to_dict()}] in display order.
+    fields: Mapped[list[dict[str, Any]]] = mapped_column(JSONType)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# ---- requests
+
+
+class RequestStatus(StrEnum):
+    WAITING_FOR_SUPPORT = "WAITING_FOR_SUPPORT"
+    WAITING_FOR_CUSTOMER = "WAITING_FOR_CUSTOMER"
+    UNDER_INVESTIGATION = "UNDER_INVESTIGATION"
+    UNDER_REVIEW = "UNDER_REVIEW"
+    ESCALATED = "ESCALATED"
+    RESOLVED = "RESOLVED"
+    CLOSED = "CLOSED"
+    REOPENED = "REOPENED"
+    CANCELLED = "CANCELLED"
+
+
+class Visibility(StrEnum):
+    PRIVATE = "PRIVATE"
+    ORGANISATION = "ORGANISATION"
+
+
+class Level(StrEnum):
+    """Urgency and impact."""
+
+    HIGH = "HIGH"
+    MEDIUM = "MEDIUM"
+    LOW = "LOW"
+
+
+class Counter(Base):
+    """Gapless sequences (request references): incremented inside the using transaction."""
+
+    __tablename__ = "counters"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Request(Base):
+    __tablename__ = "requests"
+    __table_args__ = (
+        CheckConstraint(_in_check("status", RequestStatus), name="status"),
+        CheckConstraint(_in_check("visibility", Visibility), name="visibility"),
+        UniqueConstraint("created_by_id", "idempotency_key"),
+        Index("ix_requests_organisation_id_created_at", "organisation_id", "created_at"),
+        Index("ix_requests_reporter_id_created_at", "reporter_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    request_type_id: Mapped[int] = mapped_column(ForeignKey("request_types.id"), index=True)
+    form_version_id: Mapped[int] = mapped_column(ForeignKey("form_versions.id"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    summary: Mapped[str] = mapped_column(String(255))
+    description: Mapped[str] = mapped_column(Text, default="")
+    field_values: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    urgency: Mapped[str | None] = mapped_column(String(10))
+    impact: Mapped[str | None] = mapped_column(String(10))
+    priority_key: Mapped[str] = mapped_column(String(40))
+    priority_rank: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(30), default=RequestStatus.WAITING_FOR_SUPPORT.value)
+    visibility: Mapped[str] = mapped_column(String(20), default=Visibility.PRIVATE.value)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    external_reference: Mapped[str | None] = mapped_column(String(200))
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RequestParticipant(Base):
+    __tablename__ = "request_participants"
+    __table_args__ = (UniqueConstraint("request_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class TimelineEvent(Base):
+    """One row per change of a request, written in the transaction of the change."""
+
+    __tablename__ = "timeline_events"
+    __table_args__ = (Index("ix_timeline_events_request_id_id", "request_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(40))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Kind-specific details (old and new values, ids); the schema types them per kind.
+    data: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    # Internal events (internal notes) are for agents only.
+    internal: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Attachment(Base):
+    """An uploaded file: content stored once by SHA-256 under the data directory."""
+
+    __tablename__ = "attachments"
+    __table_args__ = (
+        # Serves both "files of a request" and the sweep of uploads never referenced.
+        Index("ix_attachments_request_id_created_at", "request_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int] = mapped_column(Integer)
+    content_type: Mapped[str] = mapped_column(String(100))
+    filename: Mapped[str] = mapped_column(String(255))
+    uploader_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"))
+    # Which form field (or later, which comment) references the file; null: the request.
+    field_key: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
