@@ -1,4 +1,4 @@
-"""The Starlette application: /graphql (HTTP and WebSocket), /healthz."""
+"""The Starlette application: /graphql (HTTP and WebSocket), /healthz, /files/<id>."""
 
 from __future__ import annotations
 
@@ -12,15 +12,20 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.unset import UNSET
 
-from backend.auth import sessions
+from backend.auth.identify import identify
 from backend.config import Settings, get_settings
 from backend.context import Context
 from backend.db.engine import Database
+from backend.files import download_endpoint
+from backend.multipart import BODY_OVERHEAD, MultipartGuard
 from backend.schema import build_schema
+from backend.sweeper import attachment_sweeper
 
 log = logging.getLogger("frontdesk")
 
@@ -34,36 +39,37 @@ class FrontdeskGraphQL(GraphQL[Context, None]):
             # Only graphql-transport-ws: the legacy graphql-ws protocol is refused.
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
             allowed_origins=origins,
+            multipart_uploads_enabled=True,
         )
         self.settings = settings
         self.db = db
+        # Uploads only with a CSRF header and within the size limit (backend/multipart.py).
+        self._guarded = MultipartGuard(
+            super().__call__, settings.attachment_max_bytes + BODY_OVERHEAD
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self._guarded(scope, receive, send)
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        try:
+            return await super().run(request, context, root_value)
+        finally:
+            # Delete the spooled files of an upload now, whether or not a resolver read them.
+            if isinstance(request, Request):
+                await request.close()
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
-        viewer = None
-        session_token = request.cookies.get(sessions.SESSION_COOKIE) or None
-        authorization = request.headers.get("authorization", "")
-        async with self.db.read() as session:
-            if authorization:
-                scheme, _, token = authorization.partition(" ")
-                if scheme.lower() == "bearer" and token.strip():
-                    found = await sessions.viewer_from_api_token(session, token.strip())
-                    if found is not None:
-                        viewer, stale = found
-                        if stale:
-                            async with self.db.transaction() as write:
-                                await sessions.touch_api_token(write, viewer.api_token_id or 0)
-                session_token = None  # a bearer request never acts through the cookie
-            elif session_token:
-                viewer = await sessions.viewer_from_session_token(session, session_token)
+        identity = await identify(self.db, request)
         client = request.client
         return Context(
             request=request,
             response=response,
             settings=self.settings,
             db=self.db,
-            viewer=viewer,
+            viewer=identity.viewer,
             client_address=client.host if client else "unknown",
-            session_token=session_token,
+            session_token=identity.session_token,
         )
 
 
@@ -83,7 +89,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        yield
+        async with attachment_sweeper(settings, db):
+            yield
         await db.dispose()
 
     app = Starlette(
@@ -91,6 +98,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
+            Route("/files/{id}", download_endpoint(settings, db), methods=["GET"]),
         ],
         lifespan=lifespan,
     )

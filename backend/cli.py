@@ -203,7 +203,11 @@ def org_create(
     async def work(db: Database, settings: Settings) -> str:
         async with db.transaction() as session:
             org = await organisations.create_organisation(
-                session, name=name, super_user_cap=super_user_cap or settings.super_user_cap
+                session,
+                name=name,
+                super_user_cap=settings.super_user_cap
+                if super_user_cap is None
+                else super_user_cap,
             )
             return org.name
 
@@ -268,6 +272,41 @@ def team_add_agent(
                 raise DomainError.single("email", "NOT_FOUND", f"no user {email!r}")
             await teams.add_agent(session, row, user)
             return f"added {user.email} to {row.name}"
+
+    typer.echo(_run(work))
+
+
+# ---- attachments
+
+attachments_app = typer.Typer(help="Manage uploaded files.", no_args_is_help=True)
+app.add_typer(attachments_app, name="attachments")
+
+
+@attachments_app.command("sweep")
+def attachments_sweep(
+    older_than_hours: Annotated[
+        int | None,
+        typer.Option(
+            help="Age of uploads to delete (default: FRONTDESK_ATTACHMENT_UNREFERENCED_TTL_HOURS).",
+            min=0,
+        ),
+    ] = None,
+) -> None:
+    """Delete uploads no request references, and content files no upload uses."""
+    from datetime import timedelta
+
+    from backend.domain.attachments import sweep_unreferenced
+
+    async def work(db: Database, settings: Settings) -> str:
+        hours = older_than_hours
+        if hours is None:
+            hours = settings.attachment_unreferenced_ttl_hours
+        async with db.transaction() as session:
+            result = await sweep_unreferenced(session, settings.data_dir, timedelta(hours=hours))
+        return (
+            f"removed {result.rows_deleted} unreferenced uploads "
+            f"and {result.files_deleted} content files"
+        )
 
     typer.echo(_run(work))
 

@@ -16,6 +16,29 @@ class Environment(StrEnum):
     TEST = "test"
 
 
+# Formats people attach to support requests. Never HTML or SVG: a browser would run them.
+DEFAULT_ATTACHMENT_TYPES = (
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "image/webp",
+    "application/pdf",
+    "text/plain",
+    "text/csv",
+    "application/json",
+    "application/zip",
+    "application/msword",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.ms-excel",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.ms-powerpoint",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "application/vnd.oasis.opendocument.text",
+    "application/vnd.oasis.opendocument.spreadsheet",
+    "application/vnd.oasis.opendocument.presentation",
+)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="FRONTDESK_", extra="ignore")
 
@@ -51,6 +74,20 @@ class Settings(BaseSettings):
     max_aliases: int = Field(30, description="Maximum aliases per GraphQL document")
     max_tokens: int = Field(3000, description="Maximum tokens per GraphQL document")
     db_pool_size: int = Field(10, description="Connection pool size (PostgreSQL)")
+    # At most 2 GiB - 1: attachments.size is a 32-bit integer column.
+    attachment_max_bytes: int = Field(
+        25 * 1024 * 1024, gt=0, le=2**31 - 1, description="Largest accepted attachment in bytes"
+    )
+    attachment_allowed_types: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_ATTACHMENT_TYPES),
+        description="Content types accepted for attachments (JSON list)",
+    )
+    attachment_unreferenced_ttl_hours: int = Field(
+        24, ge=0, description="Uploads no request references are removed after this long"
+    )
+    attachment_sweep_interval_seconds: float = Field(
+        3600, description="How often the server removes stale uploads; 0: never (use the CLI)"
+    )
 
     @property
     def is_development(self) -> bool:

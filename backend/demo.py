@@ -18,6 +18,7 @@ from backend.db.models import (
     User,
     UserRole,
 )
+from backend.demo_catalog import seed_catalog
 from backend.domain import organisations, teams, users
 
 DEMO_PASSWORD = "frontdesk-demo"
@@ -113,4 +114,5 @@ async def seed(db: Database, settings: Settings) -> list[tuple[str, str]]:
                 )
                 if membership is None:
                     await organisations.add_member(session, org, user, role)
+        await seed_catalog(session, settings)
     return logins

@@ -25,16 +25,17 @@ def make_settings(
 ) -> tuple[Settings, str | None]:
     """Settings for a test server; returns the PostgreSQL URL to drop afterwards, if any."""
     database_url = create_pg_database() if backend == "postgresql" else None
-    settings = Settings(
-        env="test",
-        data_dir=data_dir,
-        database_url=database_url,
-        public_url=f"http://127.0.0.1:{port}",
+    options: dict[str, Any] = {
+        "env": "test",
+        "data_dir": data_dir,
+        "database_url": database_url,
+        "public_url": f"http://127.0.0.1:{port}",
         # One shared address (127.0.0.1) runs every test: per-address throttling is tested
         # on its own server with low limits.
-        login_max_failures_per_address=10_000,
+        "login_max_failures_per_address": 10_000,
         **overrides,
-    )
+    }
+    settings = Settings(**options)
     return settings, database_url
 
 
@@ -59,6 +60,12 @@ def start_server(
     return LiveServer(settings, port).start(), pg_url
 
 
+def stop_server(live: LiveServer, pg_url: str | None) -> None:
+    live.stop()
+    if pg_url:
+        drop_pg_database(pg_url)
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
@@ -68,9 +75,7 @@ def backend(request: pytest.FixtureRequest) -> str:
 def server(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     live, pg_url = start_server(backend, tmp_path_factory)
     yield live
-    live.stop()
-    if pg_url:
-        drop_pg_database(pg_url)
+    stop_server(live, pg_url)
 
 
 @pytest.fixture

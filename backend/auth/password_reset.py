@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.passwords import hash_password
 from backend.auth.sessions import revoke_all_sessions
+from backend.auth.throttle import clear_account
 from backend.auth.tokens import new_secret, token_hash
 from backend.db.base import utcnow
 from backend.db.models import MailOutbox, PasswordResetToken, User
@@ -120,5 +121,7 @@ async def reset_password(
     user.password_hash = hash_password(new_password)
     # A reset means the old password may be known to someone else: sign out everywhere.
     await revoke_all_sessions(session, user.id)
+    # Owning the mailbox proves it is the user: failed guesses no longer lock them out.
+    await clear_account(session, user.email)
     await session.flush()
     return user

@@ -7,6 +7,7 @@ from sqlalchemy import ColumnElement, and_, false, or_, select, true
 
 from backend.auth.viewer import Viewer
 from backend.db.models import (
+    Attachment,
     Membership,
     Organisation,
     Request,
@@ -104,3 +105,22 @@ def can_see_internal(viewer: Viewer) -> bool:
 
 def can_manage_catalog(viewer: Viewer) -> bool:
     return viewer.is_admin
+
+
+def can_see_archived_catalog(viewer: Viewer) -> bool:
+    """Staff see archived categories, types and fields (old requests still use them);
+    customers only what they can raise requests with."""
+    return viewer.is_staff
+
+
+# ---- attachments
+
+
+def attachment_filter(viewer: Viewer) -> ColumnElement[bool]:
+    """Attachments the viewer may see, as SQL over `attachments`: their own uploads while no
+    request references them, afterwards whoever may see the request (request_filter)."""
+    own_loose = and_(Attachment.request_id.is_(None), Attachment.uploader_id == viewer.user_id)
+    if viewer.is_staff:
+        return or_(own_loose, Attachment.request_id.is_not(None))
+    visible_requests = select(Request.id).where(request_filter(viewer))
+    return or_(own_loose, Attachment.request_id.in_(visible_requests))

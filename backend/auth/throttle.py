@@ -14,6 +14,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db.models import LoginAttempt
 
+# Counted by these keys, cut to the columns' lengths: an overlong e-mail address or forwarded
+# client address is still a failed attempt to count, never a database error.
+_EMAIL_LENGTH = 254
+_ADDRESS_LENGTH = 64
+
+
+def _keys(email: str, address: str) -> tuple[str, str]:
+    return email[:_EMAIL_LENGTH], address[:_ADDRESS_LENGTH]
+
 
 @dataclass(frozen=True, slots=True)
 class ThrottlePolicy:
@@ -27,6 +36,7 @@ async def retry_after(
 ) -> int | None:
     """Seconds until another attempt is allowed, or None when one is allowed now."""
     since = now - policy.window
+    email, address = _keys(email, address)
     waits: list[int] = []
     for column, value, limit in (
         (LoginAttempt.email, email, policy.max_per_account),
@@ -46,12 +56,13 @@ async def retry_after(
 
 
 async def record_failure(session: AsyncSession, *, email: str, address: str, now: datetime) -> None:
+    email, address = _keys(email, address)
     session.add(LoginAttempt(email=email, client_address=address, created_at=now))
     await session.flush()
 
 
 async def clear_account(session: AsyncSession, email: str) -> None:
-    await session.execute(delete(LoginAttempt).where(LoginAttempt.email == email))
+    await session.execute(delete(LoginAttempt).where(LoginAttempt.email == email[:_EMAIL_LENGTH]))
 
 
 async def prune(session: AsyncSession, *, older_than: datetime) -> None:

@@ -45,7 +45,11 @@ def _in_check(column: str, enum: type[StrEnum]) -> str:
 
 class User(Base):
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint(_in_check("role", UserRole), name="role"),)
+    __table_args__ = (
+        CheckConstraint(_in_check("role", UserRole), name="role"),
+        # Sorting requests by requester or assignee name.
+        Index("ix_users_display_name_id", "display_name", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # Stored lower-cased: e-mail addresses are unique regardless of case.
@@ -56,6 +60,8 @@ class User(Base):
     locale: Mapped[str] = mapped_column(String(35), default="en")
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The requests overview's columns, in order; null: the default set.
+    overview_columns: Mapped[list[str] | None] = mapped_column(JSONType)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -302,8 +308,15 @@ class Request(Base):
         CheckConstraint(_in_check("status", RequestStatus), name="status"),
         CheckConstraint(_in_check("visibility", Visibility), name="visibility"),
         UniqueConstraint("created_by_id", "idempotency_key"),
-        Index("ix_requests_organisation_id_created_at", "organisation_id", "created_at"),
+        Index("ix_requests_organisation_id_created_at", "organisation_id", "created_at", "id"),
         Index("ix_requests_reporter_id_created_at", "reporter_id", "created_at"),
+        # Keyset pagination: one index per sort order, the id as tie-breaker.
+        Index("ix_requests_created_at_id", "created_at", "id"),
+        Index("ix_requests_updated_at_id", "updated_at", "id"),
+        Index("ix_requests_due_at_id", "due_at", "id"),
+        Index("ix_requests_priority_rank_id", "priority_rank", "id"),
+        Index("ix_requests_status_id", "status", "id"),
+        Index("ix_requests_status_resolved_at", "status", "resolved_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -326,6 +339,8 @@ class Request(Base):
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When it last became RESOLVED: the auto-close clock starts here.
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     external_reference: Mapped[str | None] = mapped_column(String(200))
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -375,6 +390,89 @@ class Attachment(Base):
     filename: Mapped[str] = mapped_column(String(255))
     uploader_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     request_id: Mapped[int | None] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"))
-    # Which form field (or later, which comment) references the file; null: the request.
+    # Which form field or comment references the file; both null: the request itself.
     field_key: Mapped[str | None] = mapped_column(String(64))
+    comment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("comments.id", ondelete="CASCADE"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Comment(Base):
+    """A public reply or an internal note (agents only)."""
+
+    __tablename__ = "comments"
+    __table_args__ = (Index("ix_comments_request_id_id", "request_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    internal: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RequestNotificationSetting(Base):
+    """A user's choice to (not) be notified about one request; no row: the default (on)."""
+
+    __tablename__ = "request_notification_settings"
+    __table_args__ = (UniqueConstraint("request_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    enabled: Mapped[bool] = mapped_column(Boolean)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class TransitionActor(StrEnum):
+    """Who may take a workflow transition."""
+
+    AGENT = "AGENT"  # agents and admins
+    CUSTOMER = "CUSTOMER"  # customers who may see the request
+    ANY = "ANY"
+
+
+class WorkflowTransition(Base):
+    """The workflow as data: from a status to another, and who may take the step."""
+
+    __tablename__ = "workflow_transitions"
+    __table_args__ = (
+        UniqueConstraint("from_status", "to_status", "actor"),
+        CheckConstraint(_in_check("from_status", RequestStatus), name="from_status"),
+        CheckConstraint(_in_check("to_status", RequestStatus), name="to_status"),
+        CheckConstraint(_in_check("actor", TransitionActor), name="actor"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    from_status: Mapped[str] = mapped_column(String(30))
+    to_status: Mapped[str] = mapped_column(String(30))
+    actor: Mapped[str] = mapped_column(String(10))
+    name: Mapped[str] = mapped_column(String(60))
+
+
+class SchedulerLease(Base):
+    """Who runs a periodic job now: one holder across workers and hosts, until it expires."""
+
+    __tablename__ = "scheduler_leases"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(100))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class RequestSearchDocument(Base):
+    """The text a request is found by, kept in step with every write in its transaction.
+
+    `public_text` (summary, description, text field values, public comments) is searched for
+    everyone; `internal_text` (internal notes) only for agents. Indexed by an FTS5 table on
+    SQLite and by GIN expression indexes on PostgreSQL (both made in the migration).
+    """
+
+    __tablename__ = "request_search_documents"
+
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("requests.id", ondelete="CASCADE"), primary_key=True
+    )
+    public_text: Mapped[str] = mapped_column(Text, default="")
+    internal_text: Mapped[str] = mapped_column(Text, default="")

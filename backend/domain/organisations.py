@@ -98,7 +98,9 @@ async def update_organisation(
     return organisation
 
 
-async def lock_organisation(session: AsyncSession, organisation_id: int) -> Organisation:
+async def lock_organisation(
+    session: AsyncSession, organisation_id: int, path: str = "organisationId"
+) -> Organisation:
     """Load the organisation for a membership change, serialising concurrent changes.
 
     On PostgreSQL the row lock makes the cap check and the insert atomic; on SQLite the write
@@ -108,7 +110,7 @@ async def lock_organisation(session: AsyncSession, organisation_id: int) -> Orga
         select(Organisation).where(Organisation.id == organisation_id).with_for_update()
     )
     if organisation is None:
-        raise not_found("organisationId", "Organisation")
+        raise not_found(path, "Organisation")
     return organisation
 
 

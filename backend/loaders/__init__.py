@@ -9,12 +9,14 @@ from sqlalchemy.engine import Row
 from strawberry.dataloader import DataLoader
 
 from backend.db.engine import Database
+from backend.loaders.catalog import CatalogLoaders
 from backend.loaders.organisations import (
     MemberPageKey,
     load_member_pages,
     load_memberships_of_users,
     load_organisations,
 )
+from backend.loaders.requests import load_attachments, load_form_versions, load_participants
 from backend.loaders.teams import (
     TeamMemberPageKey,
     load_team_member_pages,
@@ -40,9 +42,19 @@ class Loaders:
             partial(load_member_pages, db)
         )
         self.team: DataLoader[int, Row[Any] | None] = DataLoader(partial(load_teams, db))
+        self.participants: DataLoader[int, list[Row[Any]]] = DataLoader(
+            partial(load_participants, db)
+        )
+        self.attachments_of_request: DataLoader[int, list[Row[Any]]] = DataLoader(
+            partial(load_attachments, db)
+        )
+        self.form_version: DataLoader[int, Row[Any] | None] = DataLoader(
+            partial(load_form_versions, db)
+        )
         self.teams_of_user: DataLoader[int, list[Row[Any]]] = DataLoader(
             partial(load_teams_of_users, db)
         )
         self.team_member_page: DataLoader[TeamMemberPageKey, tuple[list[Row[Any]], int]] = (
             DataLoader(partial(load_team_member_pages, db))
         )
+        self.catalog = CatalogLoaders(db)

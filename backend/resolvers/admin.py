@@ -154,7 +154,9 @@ async def organisation_create(
 
     async def work(session: AsyncSession) -> Organisation:
         _require_admin(viewer)
-        cap = input.super_user_cap or context.settings.super_user_cap
+        cap = input.super_user_cap
+        if cap is None:
+            cap = context.settings.super_user_cap
         row = await organisations.create_organisation(session, name=input.name, super_user_cap=cap)
         return Organisation.from_row(row)
 
@@ -171,7 +173,7 @@ async def organisation_update(
     async def work(session: AsyncSession) -> Organisation:
         _require_admin(viewer)
         org = await organisations.lock_organisation(
-            session, expect_id(input.id, "Organisation", "id")
+            session, expect_id(input.id, "Organisation", "id"), path="id"
         )
         await organisations.update_organisation(
             session, org, name=input.name, super_user_cap=input.super_user_cap

@@ -82,7 +82,11 @@ async def login(info: strawberry.Info, input: LoginInput) -> LoginPayload:
     return LoginPayload(viewer=Viewer(identity=identity), user_errors=[])
 
 
-async def logout(info: strawberry.Info, input: LogoutInput | None) -> LogoutPayload:
+async def logout(
+    info: strawberry.Info,
+    # UNSET: the argument may be left out entirely (the SDL keeps no default value).
+    input: LogoutInput | None = strawberry.UNSET,
+) -> LogoutPayload:
     context: Context = info.context
     viewer = context.viewer
     everywhere = bool(input and input.everywhere)

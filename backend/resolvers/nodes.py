@@ -14,9 +14,13 @@ from backend.context import Context
 from backend.db.models import Membership as MembershipRow
 from backend.db.models import User as UserRow
 from backend.loaders.organisations import MEMBERSHIP_COLUMNS
+from backend.resolvers import catalog as catalog_nodes
+from backend.resolvers.attachments import attachment_node
 from backend.resolvers.common import require_viewer
+from backend.resolvers.requests import visible_request
 from backend.schema.errors import BadUserInput
 from backend.schema.relay import InvalidId, decode_id
+from backend.schema.requests import Request
 from backend.schema.users import ApiToken, Membership, Organisation, Team, User
 
 Resolver = Callable[[Context, Viewer, int], Awaitable[Any]]
@@ -63,12 +67,21 @@ async def _api_token(context: Context, viewer: Viewer, pk: int) -> ApiToken | No
     return next((ApiToken.from_row(r) for r in rows if r.id == pk), None)
 
 
+async def _request(context: Context, viewer: Viewer, pk: int) -> Request | None:
+    return await visible_request(context, viewer, pk=pk)
+
+
 NODE_RESOLVERS: dict[str, Resolver] = {
+    "Request": _request,
     "User": _user,
     "Organisation": _organisation,
     "Membership": _membership,
     "Team": _team,
     "ApiToken": _api_token,
+    "RequestCategory": catalog_nodes.request_category_node,
+    "RequestType": catalog_nodes.request_type_node,
+    "FormField": catalog_nodes.form_field_node,
+    "Attachment": attachment_node,
 }
 
 

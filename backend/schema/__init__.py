@@ -11,6 +11,8 @@ from graphql import GraphQLError
 from strawberry.types import ExecutionContext
 
 from backend.config import Settings
+from backend.schema.attachments import Attachment
+from backend.schema.catalog import CATALOG_TYPES
 from backend.schema.extensions import is_expected, schema_extensions
 from backend.schema.mutation import Mutation
 from backend.schema.query import Query
@@ -34,7 +36,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     return FrontdeskSchema(
         query=Query,
         mutation=Mutation,
-        types=[User, Organisation, Membership, Team, ApiToken],
+        types=[User, Organisation, Membership, Team, ApiToken, Attachment, *CATALOG_TYPES],
         extensions=schema_extensions(settings),
     )
 

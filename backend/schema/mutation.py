@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
-from backend.resolvers import admin, auth
+from backend.resolvers import admin, attachments, auth, requests
+from backend.resolvers import catalog as catalog_resolvers
 
 # Fields are declared with their resolvers; descriptions say who may call them.
 _m = strawberry.mutation
@@ -50,4 +51,55 @@ class Mutation:
     team_member_add = _m(resolver=admin.team_member_add, description="Add an agent (admins).")
     team_member_remove = _m(
         resolver=admin.team_member_remove, description="Remove an agent (admins)."
+    )
+    request_submit = _m(
+        resolver=requests.request_submit,
+        description="Raise a request (super users of the organisation; agents on behalf).",
+    )
+    attachment_upload = _m(
+        resolver=attachments.attachment_upload,
+        description="Upload a file (multipart request with a CSRF header); reference its ID "
+        "in requestSubmit.",
+    )
+
+    # ---- catalog (admins)
+    request_category_create = _m(
+        resolver=catalog_resolvers.request_category_create,
+        description="Create a request category at the end of the portal (admins).",
+    )
+    request_category_update = _m(
+        resolver=catalog_resolvers.request_category_update,
+        description="Rename, describe, archive or restore a request category (admins).",
+    )
+    request_categories_reorder = _m(
+        resolver=catalog_resolvers.request_categories_reorder,
+        description="Put request categories in order (admins).",
+    )
+    request_type_create = _m(
+        resolver=catalog_resolvers.request_type_create,
+        description="Create a request type with an empty form, version 1 (admins).",
+    )
+    request_type_update = _m(
+        resolver=catalog_resolvers.request_type_update,
+        description="Change, move, archive or restore a request type (admins).",
+    )
+    request_types_reorder = _m(
+        resolver=catalog_resolvers.request_types_reorder,
+        description="Put a category's request types in order (admins).",
+    )
+    form_field_create = _m(
+        resolver=catalog_resolvers.form_field_create,
+        description="Add a field to a request type's form; writes a new form version (admins).",
+    )
+    form_field_update = _m(
+        resolver=catalog_resolvers.form_field_update,
+        description="Change or archive a form field; writes a new form version (admins).",
+    )
+    form_fields_reorder = _m(
+        resolver=catalog_resolvers.form_fields_reorder,
+        description="Put a form's fields in order; writes a new form version (admins).",
+    )
+    priority_scheme_set = _m(
+        resolver=catalog_resolvers.priority_scheme_set,
+        description="Switch the portal's priority scheme (admins).",
     )

@@ -6,11 +6,14 @@ from typing import Annotated
 
 import strawberry
 
-from backend.resolvers import lists
+from backend.resolvers import catalog as catalog_resolvers
+from backend.resolvers import lists, requests
 from backend.resolvers.nodes import resolve_node
+from backend.schema.catalog import Portal
 from backend.schema.enums import UserRole
 from backend.schema.errors import BadUserInput
 from backend.schema.relay import MAX_PAGE_SIZE, Connection, Node
+from backend.schema.requests import Request
 from backend.schema.users import Organisation, Team, User
 from backend.schema.viewer import Viewer
 
@@ -61,3 +64,17 @@ class Query:
         self, info: strawberry.Info, first: First = 20, after: After = None
     ) -> Connection[Team]:
         return await lists.teams(info, first, after)
+
+    @strawberry.field(
+        description="A request by its reference (e.g. FD-42); null when it does not exist or "
+        "is not visible to you."
+    )
+    async def request(self, info: strawberry.Info, reference: str) -> Request | None:
+        return await requests.request_by_reference(info, reference)
+
+    @strawberry.field(
+        description="The customer portal: categories, request types and their forms that you can "
+        "use, and the priority scheme."
+    )
+    async def portal(self, info: strawberry.Info) -> Portal:
+        return await catalog_resolvers.portal(info)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import binascii
 import json
 from collections.abc import Callable, Sequence
@@ -11,11 +10,13 @@ from typing import Any, Generic, TypeVar
 
 import strawberry
 
+from backend.domain import global_ids
 from backend.domain.errors import DomainError
 from backend.schema.errors import BadUserInput
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
+MAX_PK = global_ids.MAX_PK
 
 
 @strawberry.interface(description="An object with a globally unique, opaque ID.")
@@ -23,32 +24,16 @@ class Node:
     id: strawberry.ID = strawberry.field(description="Opaque global ID; use with `node(id:)`.")
 
 
-def _b64encode(text: str) -> str:
-    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+_b64encode = global_ids.b64encode
+_b64decode = global_ids.b64decode
+InvalidId = global_ids.InvalidId
 
 
-def _b64decode(text: str) -> str:
-    padded = text + "=" * (-len(text) % 4)
-    return base64.urlsafe_b64decode(padded.encode()).decode()
+decode_id = global_ids.decode
 
 
 def encode_id(type_name: str, pk: int) -> strawberry.ID:
-    return strawberry.ID(_b64encode(f"{type_name}:{pk}"))
-
-
-class InvalidId(ValueError):
-    pass
-
-
-def decode_id(global_id: str) -> tuple[str, int]:
-    """(type name, primary key) of a global ID; InvalidId when it is not one of ours."""
-    try:
-        type_name, _, pk = _b64decode(global_id).partition(":")
-        if not type_name or not pk.isdigit() or len(pk) > 18:
-            raise InvalidId(global_id)
-        return type_name, int(pk)
-    except (binascii.Error, UnicodeDecodeError, ValueError) as e:
-        raise InvalidId(global_id) from e
+    return strawberry.ID(global_ids.encode(type_name, pk))
 
 
 def expect_id(global_id: str, type_name: str, path: str | tuple[str, ...]) -> int:
@@ -134,7 +119,7 @@ def after_id(after: str | None) -> int | None:
     if after is None:
         return None
     (value,) = decode_cursor(after, 1)
-    if not isinstance(value, int):
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_PK:
         raise BadUserInput("`after` is not a valid cursor for this list.", "after")
     return value
 

@@ -26,8 +26,10 @@ class Result:
 class GraphQLClient:
     """One user agent: its own cookies, optionally a bearer token."""
 
-    def __init__(self, url: str, token: str | None = None) -> None:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
+    def __init__(
+        self, url: str, token: str | None = None, headers: dict[str, str] | None = None
+    ) -> None:
+        headers = {**(headers or {}), **({"Authorization": f"Bearer {token}"} if token else {})}
         self.transport = HTTPXTransport(url=url, headers=headers, timeout=30)
         self.client = Client(transport=self.transport)
         self.session = self.client.connect_sync()
@@ -53,7 +55,7 @@ class GraphQLClient:
         assert result.data is not None
         return result.data
 
-    def mutate(self, name: str, query: str, **input: Any) -> dict[str, Any]:
+    def mutate(self, name: str, query: str, /, **input: Any) -> dict[str, Any]:
         """Run a mutation `name(input: $input) { ... }` and return its payload."""
         return self.ok(query, input=input)[name]
 

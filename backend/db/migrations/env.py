@@ -9,6 +9,7 @@ from sqlalchemy.engine import Connection
 
 from backend.config import get_settings
 from backend.db.engine import make_engine
+from backend.db.migrate import compare_options
 from backend.db.models import Base
 
 target_metadata = Base.metadata
@@ -19,7 +20,7 @@ def _configure(connection: Connection) -> None:
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
-        compare_type=True,
+        **compare_options(),
     )
     with context.begin_transaction():
         context.run_migrations()

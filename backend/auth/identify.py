@@ -1,0 +1,43 @@
+"""Who sent an HTTP request or opened a WebSocket: a bearer API token, else the session cookie.
+
+Shared by the GraphQL context and plain routes such as `/files/<id>`, so every entry point
+authenticates the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from starlette.requests import HTTPConnection
+
+from backend.auth import sessions
+from backend.auth.viewer import Viewer
+from backend.db.engine import Database
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    viewer: Viewer | None
+    # The raw cookie token of a cookie-authenticated request (logout revokes it); never set
+    # for bearer requests.
+    session_token: str | None
+
+
+async def identify(db: Database, connection: HTTPConnection) -> Identity:
+    viewer = None
+    session_token = connection.cookies.get(sessions.SESSION_COOKIE) or None
+    authorization = connection.headers.get("authorization", "")
+    async with db.read() as session:
+        if authorization:
+            scheme, _, token = authorization.partition(" ")
+            if scheme.lower() == "bearer" and token.strip():
+                found = await sessions.viewer_from_api_token(session, token.strip())
+                if found is not None:
+                    viewer, stale = found
+                    if stale:
+                        async with db.transaction() as write:
+                            await sessions.touch_api_token(write, viewer.api_token_id or 0)
+            session_token = None  # a bearer request never acts through the cookie
+        elif session_token:
+            viewer = await sessions.viewer_from_session_token(session, session_token)
+    return Identity(viewer=viewer, session_token=session_token)

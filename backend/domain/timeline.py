@@ -1,0 +1,53 @@
+"""Timeline events: one row per change of a request, written in the transaction of the change.
+
+The timeline is the source of both the request's history and the live subscriptions, so
+every change to a request goes through `record`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.db.base import utcnow
+from backend.db.models import TimelineEvent
+
+
+class EventKind(StrEnum):
+    CREATED = "CREATED"
+    COMMENTED = "COMMENTED"
+    STATUS_CHANGED = "STATUS_CHANGED"
+    ASSIGNED = "ASSIGNED"
+    PRIORITY_CHANGED = "PRIORITY_CHANGED"
+    VISIBILITY_CHANGED = "VISIBILITY_CHANGED"
+    PARTICIPANT_ADDED = "PARTICIPANT_ADDED"
+    PARTICIPANT_REMOVED = "PARTICIPANT_REMOVED"
+    FIELD_CHANGED = "FIELD_CHANGED"
+    ATTACHMENT_ADDED = "ATTACHMENT_ADDED"
+    ESCALATED = "ESCALATED"
+    CANCELLED = "CANCELLED"
+    REOPENED = "REOPENED"
+
+
+async def record(
+    session: AsyncSession,
+    *,
+    request_id: int,
+    kind: EventKind,
+    actor_id: int | None,
+    data: dict[str, Any] | None = None,
+    internal: bool = False,
+) -> TimelineEvent:
+    event = TimelineEvent(
+        request_id=request_id,
+        kind=kind.value,
+        actor_id=actor_id,
+        data=data or {},
+        internal=internal,
+        created_at=utcnow(),
+    )
+    session.add(event)
+    await session.flush()
+    return event

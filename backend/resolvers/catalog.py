@@ -1,0 +1,435 @@
+"""The catalog: the `portal` query, node resolution and the admin mutations for categories,
+request types, form fields and the priority scheme. Thin: ids -> policy -> domain -> payload."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.auth import policies
+from backend.auth.viewer import Viewer
+from backend.context import Context
+from backend.db.models import FormField as FormFieldRow
+from backend.db.models import IssueType as IssueTypeValue
+from backend.db.models import RequestCategory as CategoryRow
+from backend.db.models import RequestType as RequestTypeRow
+from backend.domain import catalog
+from backend.domain.conditions import Condition
+from backend.domain.errors import Problem, forbidden
+from backend.domain.forms import FieldKind, FieldOption
+from backend.resolvers.common import in_transaction, require_viewer
+from backend.schema.catalog import (
+    FormField,
+    Portal,
+    PriorityScheme,
+    RequestCategory,
+    RequestType,
+    form_field_from_spec,
+    load_portal,
+)
+from backend.schema.catalog_admin import (
+    FieldConditionInput,
+    FieldOptionInput,
+    FormFieldConstraintsInput,
+    FormFieldCreateInput,
+    FormFieldCreatePayload,
+    FormFieldsReorderInput,
+    FormFieldsReorderPayload,
+    FormFieldUpdateInput,
+    FormFieldUpdatePayload,
+    PrioritySchemeSetInput,
+    PrioritySchemeSetPayload,
+    RequestCategoriesReorderInput,
+    RequestCategoriesReorderPayload,
+    RequestCategoryCreateInput,
+    RequestCategoryCreatePayload,
+    RequestCategoryUpdateInput,
+    RequestCategoryUpdatePayload,
+    RequestTypeCreateInput,
+    RequestTypeCreatePayload,
+    RequestTypesReorderInput,
+    RequestTypesReorderPayload,
+    RequestTypeUpdateInput,
+    RequestTypeUpdatePayload,
+)
+from backend.schema.errors import user_errors
+from backend.schema.relay import expect_id
+
+# ---- reading
+
+
+async def portal(info: strawberry.Info) -> Portal:
+    require_viewer(info.context)
+    return await load_portal(info)
+
+
+async def request_category_node(
+    context: Context, viewer: Viewer, pk: int
+) -> RequestCategory | None:
+    row = await context.loaders.catalog.category.load(pk)
+    if row is None or (row.archived_at and not policies.can_see_archived_catalog(viewer)):
+        return None
+    return RequestCategory.from_row(row)
+
+
+async def _visible_request_type(context: Context, viewer: Viewer, pk: int) -> Any | None:
+    row = await context.loaders.catalog.request_type.load(pk)
+    if row is None or policies.can_see_archived_catalog(viewer):
+        return row
+    category = await context.loaders.catalog.category.load(row.category_id)
+    usable = row.archived_at is None and category is not None and category.archived_at is None
+    return row if usable else None
+
+
+async def request_type_node(context: Context, viewer: Viewer, pk: int) -> RequestType | None:
+    row = await _visible_request_type(context, viewer, pk)
+    return RequestType.from_row(row) if row else None
+
+
+async def form_field_node(context: Context, viewer: Viewer, pk: int) -> FormField | None:
+    """The field's current definition (a request's fields show their own version instead)."""
+    row = await context.loaders.catalog.form_field.load(pk)
+    if row is None:
+        return None
+    if row.archived_at and not policies.can_see_archived_catalog(viewer):
+        return None
+    if await _visible_request_type(context, viewer, row.request_type_id) is None:
+        return None
+    return _field(row)
+
+
+# ---- helpers
+
+
+def _require_catalog_admin(viewer: Viewer) -> None:
+    if not policies.can_manage_catalog(viewer):
+        raise forbidden("Only admins may change the catalog.")
+
+
+def _field(row: Any) -> FormField:
+    spec = catalog.spec_of_row(row)
+    return form_field_from_spec(row.id, spec, row.request_type_id)
+
+
+def _ids(ids: Sequence[str], type_name: str) -> list[int]:
+    return [expect_id(gid, type_name, ("ids", str(i))) for i, gid in enumerate(ids)]
+
+
+def _options(options: Sequence[FieldOptionInput] | None) -> list[FieldOption] | None:
+    if options is None:
+        return None
+    return [FieldOption(o.value, o.value if o.label is None else o.label) for o in options]
+
+
+def _constraints(c: FormFieldConstraintsInput | None) -> catalog.Constraints | None:
+    if c is None:
+        return None
+    return catalog.Constraints(
+        min_value=c.min,
+        max_value=c.max,
+        min_length=c.min_length,
+        max_length=c.max_length,
+        pattern=c.pattern,
+        integer_only=c.integer_only,
+        min_selected=c.min_selected,
+        max_selected=c.max_selected,
+        max_files=c.max_files,
+        max_file_size=c.max_file_size,
+    )
+
+
+def _conditions(conditions: Sequence[FieldConditionInput] | None) -> list[Condition] | None:
+    if conditions is None:
+        return None
+    return [Condition(c.effect, c.field_key, c.operator, tuple(c.values)) for c in conditions]
+
+
+async def _write(context: Context, work: Any) -> tuple[Any, list[Problem]]:
+    result, problems = await in_transaction(context, work)
+    # Loaders may hold catalog rows from earlier in this request (several mutations in one
+    # document); the payload's fields must show what was just written.
+    context.loaders.catalog.clear_all()
+    return result, problems
+
+
+# ---- categories
+
+
+async def request_category_create(
+    info: strawberry.Info, input: RequestCategoryCreateInput
+) -> RequestCategoryCreatePayload:
+    context: Context = info.context
+    viewer = require_viewer(context)
+
+    async def work(session: AsyncSession) -> CategoryRow:
+        _require_catalog_admin(viewer)
+        return await catalog.create_category(
+            session, name=input.name, description=input.description
+        )
+
+    row, problems = await _write(context, work)
+    return RequestCategoryCreatePayload(
+        request_category=RequestCategory.from_row(row) if row else None,
+        user_errors=user_errors(problems),
+    )
+
+
+async def request_category_update(
+    info: strawberry.Info, input: RequestCategoryUpdateInput
+) -> RequestCategoryUpdatePayload:
+    context: Context = info.context
+    viewer = require_viewer(context)
+
+    async def work(session: AsyncSession) -> CategoryRow:
+        _require_catalog_admin(viewer)
+        category = await catalog.get_category(session, expect_id(input.id, "RequestCategory", "id"))
+        return await catalog.update_category(
+            session,
+            category,
+            name=input.name,
+            description=input.description,
+            archived=input.archived,
+        )
+
+    row, problems = await _write(context, work)
+    return RequestCategoryUpdatePayload(
+        request_category=RequestCategory.from_row(row) if row else None,
+        user_errors=user_errors(problems),
+    )
+
+
+async def request_categories_reorder(
+    info: strawberry.Info, input: RequestCategoriesReorderInput
+) -> RequestCategoriesReorderPayload:
+    context: Context = info.context
+    viewer = require_viewer(context)
+
+    async def work(session: AsyncSession) -> list[CategoryRow]:
+        _require_catalog_admin(viewer)
+        return await catalog.reorder_categories(session, _ids(input.ids, "RequestCategory"))
+
+    rows, problems = await _write(context, work)
+    return RequestCategoriesReorderPayload(
+        request_categories=(
+            [RequestCategory.from_row(r) for r in rows] if rows is not None else None
+        ),
+        user_errors=user_errors(problems),
+    )
+
+
+# ---- request types
+
+
+def _optional_id(value: Any, type_name: str, path: str) -> Any:
+    """UNSET (left out) -> catalog.KEEP; null -> None; an ID -> its primary key."""
+    if value is strawberry.UNSET:
+        return catalog.KEEP
+    return None if value is None else expect_id(value, type_name, path)
+
+
+async def request_type_create(
+    info: strawberry.Info, input: RequestTypeCreateInput
+) -> RequestTypeCreatePayload:
+    context: Context = info.context
+    viewer = require_viewer(context)
+
+    async def work(session: AsyncSession) -> RequestTypeRow:
+        _require_catalog_admin(viewer)
+        category_id = expect_id(input.category_id, "RequestCategory", "categoryId")
+        team_id = expect_id(input.team_id, "Team", "teamId") if input.team_id else None
+        return await catalog.create_request_type(
+            session,
+            category_id=category_id,
+            name=input.name,
+            description=input.description,
+            icon=input.icon,
+            issue_type=IssueTypeValue(input.issue_type.value),
+            default_priority_key=input.default_priority_key,
+            team_id=team_id,
+        )
+
+    row, problems = await _write(context, work)
+    return RequestTypeCreatePayload(
+        request_type=RequestType.from_row(row) if row else None,
+        user_errors=user_errors(problems),
+    )
+
+
+async def request_type_update(
+    info: strawberry.Info, input: RequestTypeUpdateInput
+) -> RequestTypeUpdatePayload:
+    context: Context = info.context
+    viewer = require_viewer(context)
+
+    async def work(session: AsyncSession) -> RequestTypeRow:
+        _require_catalog_admin(viewer)
+        request_type = await catalog.lock_request_type(
+            session, expect_id(input.id, "RequestType", "id")
+        )
+        category_id = (
+            expect_id(input.category_id, "RequestCategory", "categoryId")
+            if input.category_id
+            else None
+        )
+        priority = input.default_priority_key
+        return await catalog.update_request_type(
+            session,
+            request_type,
+            category_id=category_id,
+            name=input.name,
+            description=input.description,
+            icon=input.icon,
+            issue_type=IssueTypeValue(input.issue_type.value) if input.issue_type else None,
+            default_priority_key=catalog.KEEP if priority is strawberry.UNSET else priority,
+            team_id=_optional_id(input.team_id, "Team", "teamId"),
+            archived=input.archived,
+        )
+
+    row, problems = await _write(context, work)
+    return RequestTypeUpdatePayload(
+        request_type=RequestType.from_row(row) if row else None,
+        user_errors=user_errors(problems),
+    )
+
+
+async def request_types_reorder(
+    info: strawberry.Info, input: RequestTypesReorderInput
+) -> RequestTypesReorderPayload:
+    context: Context = info.context
+    viewer = require_viewer(context)
+
+    async def work(session: AsyncSession) -> tuple[CategoryRow, list[RequestTypeRow]]:
+        _require_catalog_admin(viewer)
+        category = await catalog.get_category(
+            session, expect_id(input.category_id, "RequestCategory", "categoryId"), "categoryId"
+        )
+        ids = _ids(input.ids, "RequestType")
+        return category, await catalog.reorder_request_types(session, category, ids)
+
+    result, problems = await _write(context, work)
+    return RequestTypesReorderPayload(
+        request_category=RequestCategory.from_row(result[0]) if result else None,
+        request_types=[RequestType.from_row(r) for r in result[1]] if result else None,
+        user_errors=user_errors(problems),
+    )
+
+
+# ---- form fields
+
+
+async def form_field_create(
+    info: strawberry.Info, input: FormFieldCreateInput
+) -> FormFieldCreatePayload:
+    context: Context = info.context
+    viewer = require_viewer(context)
+
+    async def work(session: AsyncSession) -> tuple[FormFieldRow, RequestTypeRow]:
+        _require_catalog_admin(viewer)
+        request_type = await catalog.lock_request_type(
+            session,
+            expect_id(input.request_type_id, "RequestType", "requestTypeId"),
+            "requestTypeId",
+        )
+        row = await catalog.create_form_field(
+            session,
+            request_type,
+            key=input.key,
+            kind=FieldKind(input.kind.value),
+            label=input.label,
+            help_text=input.help_text,
+            required=input.required,
+            default=input.default_value,
+            options=_options(input.options) or [],
+            constraints=_constraints(input.constraints),
+            conditions=_conditions(input.conditions) or [],
+        )
+        return row, request_type
+
+    result, problems = await _write(context, work)
+    return FormFieldCreatePayload(
+        form_field=_field(result[0]) if result else None,
+        request_type=RequestType.from_row(result[1]) if result else None,
+        user_errors=user_errors(problems),
+    )
+
+
+async def form_field_update(
+    info: strawberry.Info, input: FormFieldUpdateInput
+) -> FormFieldUpdatePayload:
+    context: Context = info.context
+    viewer = require_viewer(context)
+
+    async def work(session: AsyncSession) -> tuple[FormFieldRow, RequestTypeRow]:
+        _require_catalog_admin(viewer)
+        row = await catalog.get_form_field(session, expect_id(input.id, "FormField", "id"))
+        request_type = await catalog.lock_request_type(session, row.request_type_id)
+        default = input.default_value
+        row = await catalog.update_form_field(
+            session,
+            request_type,
+            row,
+            kind=FieldKind(input.kind.value) if input.kind else None,
+            label=input.label,
+            help_text=input.help_text,
+            required=input.required,
+            default=catalog.KEEP if default is strawberry.UNSET else default,
+            options=_options(input.options),
+            constraints=_constraints(input.constraints),
+            conditions=_conditions(input.conditions),
+            archived=input.archived,
+        )
+        return row, request_type
+
+    result, problems = await _write(context, work)
+    return FormFieldUpdatePayload(
+        form_field=_field(result[0]) if result else None,
+        request_type=RequestType.from_row(result[1]) if result else None,
+        user_errors=user_errors(problems),
+    )
+
+
+async def form_fields_reorder(
+    info: strawberry.Info, input: FormFieldsReorderInput
+) -> FormFieldsReorderPayload:
+    context: Context = info.context
+    viewer = require_viewer(context)
+
+    async def work(session: AsyncSession) -> RequestTypeRow:
+        _require_catalog_admin(viewer)
+        request_type = await catalog.lock_request_type(
+            session,
+            expect_id(input.request_type_id, "RequestType", "requestTypeId"),
+            "requestTypeId",
+        )
+        await catalog.reorder_form_fields(session, request_type, _ids(input.ids, "FormField"))
+        return request_type
+
+    row, problems = await _write(context, work)
+    return FormFieldsReorderPayload(
+        request_type=RequestType.from_row(row) if row else None,
+        user_errors=user_errors(problems),
+    )
+
+
+# ---- priority scheme
+
+
+async def priority_scheme_set(
+    info: strawberry.Info, input: PrioritySchemeSetInput
+) -> PrioritySchemeSetPayload:
+    context: Context = info.context
+    viewer = require_viewer(context)
+
+    async def work(session: AsyncSession) -> Any:
+        _require_catalog_admin(viewer)
+        return await catalog.set_priority_scheme(session, input.key)
+
+    scheme, problems = await _write(context, work)
+    return PrioritySchemeSetPayload(
+        priority_scheme=PriorityScheme.from_domain(scheme) if scheme else None,
+        portal=await load_portal(info) if scheme else None,
+        user_errors=user_errors(problems),
+    )
