@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from cross_web import HTTPException
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -15,6 +16,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UNSET
 
@@ -24,6 +26,7 @@ from backend.context import Context
 from backend.db.engine import Database
 from backend.files import download_endpoint
 from backend.multipart import BODY_OVERHEAD, MultipartGuard
+from backend.scheduler import scheduler
 from backend.schema import build_schema
 from backend.sweeper import attachment_sweeper
 
@@ -59,6 +62,19 @@ class FrontdeskGraphQL(GraphQL[Context, None]):
             if isinstance(request, Request):
                 await request.close()
 
+    async def execute_single(self, request: Any, request_adapter: Any, **kwargs: Any) -> Any:
+        try:
+            return await super().execute_single(
+                request=request, request_adapter=request_adapter, **kwargs
+            )
+        except HTTPException as error:
+            # GraphQL over HTTP: a mutation sent with GET is 405 Method Not Allowed, not 400.
+            if request_adapter.method == "GET" and isinstance(
+                error.__cause__, InvalidOperationTypeError
+            ):
+                raise HTTPException(405, error.reason) from error
+            raise
+
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         identity = await identify(self.db, request)
         client = request.client
@@ -89,7 +105,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        async with attachment_sweeper(settings, db):
+        async with attachment_sweeper(settings, db), scheduler(settings, db):
             yield
         await db.dispose()
 

@@ -28,3 +28,6 @@ class Context:
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.db)
+
+    def reset_loaders(self) -> None:
+        self.loaders = Loaders(self.db)

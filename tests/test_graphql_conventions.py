@@ -496,18 +496,12 @@ def test_get_runs_queries_but_never_mutations(
             },
             headers={"Accept": "application/json"},
         )
-    # The GraphQL-over-HTTP spec asks for 405; strawberry answers 400 (see the xfail below).
-    assert response.status_code in (400, 405)
+    assert response.status_code == 405  # GraphQL over HTTP: MUST be 405
     assert_no_internals(response)
     listed = admin.ok("{ organisations(first: 100) { nodes { name } } }")["organisations"]["nodes"]
     assert name not in [n["name"] for n in listed]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="GraphQL-over-HTTP says a mutation over GET MUST get 405; strawberry's view answers "
-    "400 (backend/app.py would have to override it)",
-)
 def test_get_mutation_is_405(server: LiveServer) -> None:
     response = httpx.get(
         server.graphql_url,

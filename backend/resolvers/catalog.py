@@ -18,7 +18,7 @@ from backend.db.models import RequestCategory as CategoryRow
 from backend.db.models import RequestType as RequestTypeRow
 from backend.domain import catalog
 from backend.domain.conditions import Condition
-from backend.domain.errors import Problem, forbidden
+from backend.domain.errors import forbidden
 from backend.domain.forms import FieldKind, FieldOption
 from backend.resolvers.common import in_transaction, require_viewer
 from backend.schema.catalog import (
@@ -147,14 +147,6 @@ def _conditions(conditions: Sequence[FieldConditionInput] | None) -> list[Condit
     return [Condition(c.effect, c.field_key, c.operator, tuple(c.values)) for c in conditions]
 
 
-async def _write(context: Context, work: Any) -> tuple[Any, list[Problem]]:
-    result, problems = await in_transaction(context, work)
-    # Loaders may hold catalog rows from earlier in this request (several mutations in one
-    # document); the payload's fields must show what was just written.
-    context.loaders.catalog.clear_all()
-    return result, problems
-
-
 # ---- categories
 
 
@@ -170,7 +162,7 @@ async def request_category_create(
             session, name=input.name, description=input.description
         )
 
-    row, problems = await _write(context, work)
+    row, problems = await in_transaction(context, work)
     return RequestCategoryCreatePayload(
         request_category=RequestCategory.from_row(row) if row else None,
         user_errors=user_errors(problems),
@@ -194,7 +186,7 @@ async def request_category_update(
             archived=input.archived,
         )
 
-    row, problems = await _write(context, work)
+    row, problems = await in_transaction(context, work)
     return RequestCategoryUpdatePayload(
         request_category=RequestCategory.from_row(row) if row else None,
         user_errors=user_errors(problems),
@@ -211,7 +203,7 @@ async def request_categories_reorder(
         _require_catalog_admin(viewer)
         return await catalog.reorder_categories(session, _ids(input.ids, "RequestCategory"))
 
-    rows, problems = await _write(context, work)
+    rows, problems = await in_transaction(context, work)
     return RequestCategoriesReorderPayload(
         request_categories=(
             [RequestCategory.from_row(r) for r in rows] if rows is not None else None
@@ -251,7 +243,7 @@ async def request_type_create(
             team_id=team_id,
         )
 
-    row, problems = await _write(context, work)
+    row, problems = await in_transaction(context, work)
     return RequestTypeCreatePayload(
         request_type=RequestType.from_row(row) if row else None,
         user_errors=user_errors(problems),
@@ -288,7 +280,7 @@ async def request_type_update(
             archived=input.archived,
         )
 
-    row, problems = await _write(context, work)
+    row, problems = await in_transaction(context, work)
     return RequestTypeUpdatePayload(
         request_type=RequestType.from_row(row) if row else None,
         user_errors=user_errors(problems),
@@ -309,7 +301,7 @@ async def request_types_reorder(
         ids = _ids(input.ids, "RequestType")
         return category, await catalog.reorder_request_types(session, category, ids)
 
-    result, problems = await _write(context, work)
+    result, problems = await in_transaction(context, work)
     return RequestTypesReorderPayload(
         request_category=RequestCategory.from_row(result[0]) if result else None,
         request_types=[RequestType.from_row(r) for r in result[1]] if result else None,
@@ -348,7 +340,7 @@ async def form_field_create(
         )
         return row, request_type
 
-    result, problems = await _write(context, work)
+    result, problems = await in_transaction(context, work)
     return FormFieldCreatePayload(
         form_field=_field(result[0]) if result else None,
         request_type=RequestType.from_row(result[1]) if result else None,
@@ -383,7 +375,7 @@ async def form_field_update(
         )
         return row, request_type
 
-    result, problems = await _write(context, work)
+    result, problems = await in_transaction(context, work)
     return FormFieldUpdatePayload(
         form_field=_field(result[0]) if result else None,
         request_type=RequestType.from_row(result[1]) if result else None,
@@ -407,7 +399,7 @@ async def form_fields_reorder(
         await catalog.reorder_form_fields(session, request_type, _ids(input.ids, "FormField"))
         return request_type
 
-    row, problems = await _write(context, work)
+    row, problems = await in_transaction(context, work)
     return FormFieldsReorderPayload(
         request_type=RequestType.from_row(row) if row else None,
         user_errors=user_errors(problems),
@@ -427,7 +419,7 @@ async def priority_scheme_set(
         _require_catalog_admin(viewer)
         return await catalog.set_priority_scheme(session, input.key)
 
-    scheme, problems = await _write(context, work)
+    scheme, problems = await in_transaction(context, work)
     return PrioritySchemeSetPayload(
         priority_scheme=PriorityScheme.from_domain(scheme) if scheme else None,
         portal=await load_portal(info) if scheme else None,

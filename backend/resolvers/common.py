@@ -28,6 +28,10 @@ async def in_transaction(
     back as problems; nothing is half-written."""
     try:
         async with context.db.transaction() as session:
-            return await work(session), []
+            result = await work(session)
     except DomainError as error:
         return None, error.problems
+    # Loaders may hold rows read earlier in this request (several mutations in one document);
+    # the payload must show what was just written.
+    context.reset_loaders()
+    return result, []
