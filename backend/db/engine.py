@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -17,6 +17,8 @@ from sqlalchemy.ext.asyncio import (
 from backend.config import Settings
 
 _WRITE_OPTION = "frontdesk_write"
+# Key in Session.info under which messages wait for the commit.
+PENDING_MESSAGES = "frontdesk_pending_messages"
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -55,6 +57,8 @@ class Database:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
+        # Set by the app to its broker's publish; None (CLI, tests) drops pending messages.
+        self.publisher: Callable[[str, dict[str, Any]], Awaitable[None]] | None = None
         self.dialect = engine.dialect.name
         self.read: async_sessionmaker[AsyncSession] = async_sessionmaker(
             engine, expire_on_commit=False, autoflush=False
@@ -71,9 +75,18 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """One write transaction: committed when the block ends, rolled back on any exception."""
-        async with self.write() as session, session.begin():
-            yield session
+        """One write transaction: committed when the block ends, rolled back on any exception.
+
+        Messages queued on the session (backend/events/publish.py) go to `publisher` only after
+        the commit succeeded: subscribers never hear of a change that was rolled back.
+        """
+        async with self.write() as session:
+            async with session.begin():
+                yield session
+            pending = session.info.pop(PENDING_MESSAGES, [])
+        if pending and self.publisher is not None:
+            for channel, message in pending:
+                await self.publisher(channel, message)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

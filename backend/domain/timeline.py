@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db.base import utcnow
 from backend.db.models import TimelineEvent
+from backend.events import publish
 
 
 class EventKind(StrEnum):
@@ -50,4 +51,6 @@ async def record(
     )
     session.add(event)
     await session.flush()
+    # Published only if the transaction commits (backend/db/engine.py).
+    publish.timeline_event(session, request_id=request_id, event_id=event.id, kind=kind.value)
     return event
