@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 from cross_web import HTTPException
@@ -16,14 +17,16 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
-from strawberry.types.unset import UNSET
+from strawberry.types.unset import UNSET, UnsetType
 
-from backend.auth.identify import identify
+from backend.auth.identify import identify, identify_credentials
 from backend.config import Settings, get_settings
 from backend.context import Context
 from backend.db.engine import Database
+from backend.events.broker import Broker, make_broker
 from backend.files import download_endpoint
 from backend.multipart import BODY_OVERHEAD, MultipartGuard
 from backend.scheduler import scheduler
@@ -34,7 +37,8 @@ log = logging.getLogger("frontdesk")
 
 
 class FrontdeskGraphQL(GraphQL[Context, None]):
-    def __init__(self, settings: Settings, db: Database) -> None:
+    def __init__(self, settings: Settings, db: Database, broker: Broker) -> None:
+        self.broker = broker
         origins = [settings.public_url.rstrip("/"), *settings.allowed_origins]
         super().__init__(
             build_schema(settings),
@@ -43,7 +47,11 @@ class FrontdeskGraphQL(GraphQL[Context, None]):
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
             allowed_origins=origins,
             multipart_uploads_enabled=True,
+            connection_init_wait_timeout=timedelta(
+                seconds=settings.ws_connection_init_timeout_seconds
+            ),
         )
+        self.max_subscriptions_per_connection = settings.ws_max_subscriptions
         self.settings = settings
         self.db = db
         # Uploads only with a CSRF header and within the size limit (backend/multipart.py).
@@ -75,6 +83,21 @@ class FrontdeskGraphQL(GraphQL[Context, None]):
                 raise HTTPException(405, error.reason) from error
             raise
 
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """graphql-transport-ws `connection_init`: credentials in the payload
+        (`{"authorization": "Bearer fdt_..."}`) win over the upgrade request's session cookie;
+        a connection without a viewer is refused (4403)."""
+        params = context.connection_params or {}
+        authorization = params.get("authorization") or params.get("Authorization")
+        if isinstance(authorization, str) and authorization:
+            identity = await identify_credentials(
+                self.db, session_token=None, authorization=authorization
+            )
+            context.viewer, context.session_token = identity.viewer, None
+        if context.viewer is None:
+            raise ConnectionRejectionError({"code": "UNAUTHENTICATED"})
+        return UNSET
+
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         identity = await identify(self.db, request)
         client = request.client
@@ -86,13 +109,16 @@ class FrontdeskGraphQL(GraphQL[Context, None]):
             viewer=identity.viewer,
             client_address=client.host if client else "unknown",
             session_token=identity.session_token,
+            broker=self.broker,
         )
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or get_settings()
     db = Database.from_settings(settings)
-    graphql = FrontdeskGraphQL(settings, db)
+    broker = make_broker(settings.redis_url)
+    db.publisher = broker.publish
+    graphql = FrontdeskGraphQL(settings, db, broker)
 
     async def healthz(_request: Request) -> Response:
         try:
@@ -105,9 +131,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        async with attachment_sweeper(settings, db), scheduler(settings, db):
-            yield
-        await db.dispose()
+        await broker.start()
+        try:
+            async with attachment_sweeper(settings, db), scheduler(settings, db):
+                yield
+        finally:
+            await broker.stop()
+            await db.dispose()
 
     app = Starlette(
         routes=[
@@ -120,4 +150,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     app.state.settings = settings
     app.state.db = db
+    app.state.broker = broker
     return app

@@ -94,6 +94,13 @@ def serve(
 
     _run(work)
     settings = get_settings()
+    if workers > 1 and not settings.redis_url:
+        typer.secho(
+            "warning: several workers without FRONTDESK_REDIS_URL: live updates reach only "
+            "subscribers of the worker that made the change",
+            fg=typer.colors.YELLOW,
+            err=True,
+        )
     typer.echo(f"Frontdesk on http://{host}:{port}/graphql ({settings.env.value} mode)")
     uvicorn.run(
         "backend.app:create_app",
@@ -103,6 +110,9 @@ def serve(
         workers=workers,
         log_level="info",
         proxy_headers=True,
+        # Protocol-level pings find dead WebSocket peers (graphql-transport-ws has its own).
+        ws_ping_interval=settings.ws_ping_interval_seconds,
+        ws_ping_timeout=settings.ws_ping_timeout_seconds,
     )
 
 

@@ -51,9 +51,23 @@ class Settings(BaseSettings):
         None,
         description="SQLAlchemy async URL; default: SQLite file frontdesk.sqlite3 in the data dir",
     )
+    redis_url: str | None = Field(
+        None,
+        description="Redis URL for live updates across processes and hosts; default: in process",
+    )
     public_url: str = Field(
         "http://127.0.0.1:8000", description="Base URL users reach the portal at (links in mail)"
     )
+    ws_max_subscriptions: int = Field(
+        20, ge=1, description="Most subscriptions (operations) open at once on one WebSocket"
+    )
+    ws_connection_init_timeout_seconds: int = Field(
+        10, ge=1, description="Seconds a WebSocket may take to send connection_init"
+    )
+    ws_ping_interval_seconds: float = Field(
+        20, gt=0, description="WebSocket ping interval; a peer silent past the timeout is dropped"
+    )
+    ws_ping_timeout_seconds: float = Field(20, gt=0, description="WebSocket pong timeout")
     allowed_origins: list[str] = Field(
         default_factory=list,
         description="Origins allowed for WebSocket connections besides public_url (JSON list)",
@@ -87,6 +101,18 @@ class Settings(BaseSettings):
     )
     attachment_sweep_interval_seconds: float = Field(
         3600, description="How often the server removes stale uploads; 0: never (use the CLI)"
+    )
+    comment_max_length: int = Field(
+        32_768, gt=0, description="Longest accepted comment, in characters"
+    )
+    auto_close_working_days: int = Field(
+        2, ge=0, description="Working days (Monday to Friday, UTC) a RESOLVED request stays open"
+    )
+    auto_close_interval_seconds: float = Field(
+        300, ge=0, description="How often the server closes resolved requests; 0: never"
+    )
+    assign_within_team: bool = Field(
+        False, description="Whether assignees must be members of the request's team"
     )
 
     @property

@@ -11,6 +11,7 @@ from starlette.websockets import WebSocket
 from backend.auth.viewer import Viewer
 from backend.config import Settings
 from backend.db.engine import Database
+from backend.events.broker import Broker
 from backend.loaders import Loaders
 
 
@@ -24,6 +25,10 @@ class Context:
     client_address: str
     # The raw session token of a cookie-authenticated request, so logout can revoke it.
     session_token: str | None = None
+    # WebSocket only: the `connection_init` payload (may carry credentials).
+    connection_params: dict[str, object] | None = None
+    # Live updates (subscriptions); set by the app.
+    broker: Broker | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

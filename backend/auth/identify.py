@@ -24,9 +24,19 @@ class Identity:
 
 
 async def identify(db: Database, connection: HTTPConnection) -> Identity:
+    return await identify_credentials(
+        db,
+        session_token=connection.cookies.get(sessions.SESSION_COOKIE) or None,
+        authorization=connection.headers.get("authorization", ""),
+    )
+
+
+async def identify_credentials(
+    db: Database, *, session_token: str | None, authorization: str
+) -> Identity:
+    """The viewer of an `Authorization` header value (it wins) or a session cookie token; the
+    WebSocket `connection_init` payload carries either too."""
     viewer = None
-    session_token = connection.cookies.get(sessions.SESSION_COOKIE) or None
-    authorization = connection.headers.get("authorization", "")
     async with db.read() as session:
         if authorization:
             scheme, _, token = authorization.partition(" ")

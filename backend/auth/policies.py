@@ -8,6 +8,7 @@ from sqlalchemy import ColumnElement, and_, false, or_, select, true
 from backend.auth.viewer import Viewer
 from backend.db.models import (
     Attachment,
+    Comment,
     Membership,
     Organisation,
     Request,
@@ -123,4 +124,37 @@ def attachment_filter(viewer: Viewer) -> ColumnElement[bool]:
     if viewer.is_staff:
         return or_(own_loose, Attachment.request_id.is_not(None))
     visible_requests = select(Request.id).where(request_filter(viewer))
-    return or_(own_loose, Attachment.request_id.in_(visible_requests))
+    # Files of internal notes are as internal as the notes themselves.
+    internal_comments = select(Comment.id).where(Comment.internal.is_(True))
+    return or_(
+        own_loose,
+        and_(
+            Attachment.request_id.in_(visible_requests),
+            or_(Attachment.comment_id.is_(None), Attachment.comment_id.not_in(internal_comments)),
+        ),
+    )
+
+
+# ---- actions on a request the viewer can see (UI flags and server checks share these)
+
+CLOSED_STATUSES = frozenset({"CLOSED", "CANCELLED"})
+
+
+def comment_filter(viewer: Viewer) -> ColumnElement[bool]:
+    """Comments the viewer may read on requests they can see: internal notes for staff only."""
+    return true() if can_see_internal(viewer) else Comment.internal.is_(False)
+
+
+def can_comment(viewer: Viewer, status: str) -> bool:
+    """Anyone who sees a request may reply while it is not closed or cancelled."""
+    return status not in CLOSED_STATUSES
+
+
+def can_share(viewer: Viewer, *, reporter_id: int, organisation_id: int) -> bool:
+    """Visibility and participants: the reporter and the super users of its organisation."""
+    return viewer.user_id == reporter_id or viewer.is_super_user_of(organisation_id)
+
+
+def can_assign(viewer: Viewer) -> bool:
+    """Assigning, prioritising and editing a request's fields: agents and admins."""
+    return viewer.is_staff

@@ -206,3 +206,37 @@ async def revoke_api_token(session: AsyncSession, *, token_id: int, user_id: int
         row.revoked_at = utcnow()
         await session.flush()
     return row
+
+
+async def refresh_viewer(session: AsyncSession, viewer: Viewer) -> Viewer | None:
+    """The viewer as of now, for long-lived connections: None when the session or token has
+    ended or the user was deactivated; memberships reloaded (access may have changed)."""
+    now = utcnow()
+    if viewer.session_id is not None:
+        stmt = (
+            select(*_USER_COLUMNS)
+            .join(AuthSession, AuthSession.user_id == User.id)
+            .where(
+                AuthSession.id == viewer.session_id,
+                AuthSession.revoked_at.is_(None),
+                AuthSession.expires_at > now,
+            )
+        )
+    elif viewer.api_token_id is not None:
+        stmt = (
+            select(*_USER_COLUMNS)
+            .join(ApiToken, ApiToken.user_id == User.id)
+            .where(
+                ApiToken.id == viewer.api_token_id,
+                ApiToken.revoked_at.is_(None),
+                (ApiToken.expires_at.is_(None)) | (ApiToken.expires_at > now),
+            )
+        )
+    else:
+        return None
+    row = (await session.execute(stmt.where(User.is_active.is_(True)))).first()
+    if row is None:
+        return None
+    return await _viewer_from_row(
+        session, row, session_id=viewer.session_id, api_token_id=viewer.api_token_id
+    )

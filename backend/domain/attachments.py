@@ -331,15 +331,21 @@ async def unreferenced_uploads(
 
 
 async def link_to_request(
-    session: AsyncSession, ids: Iterable[int], *, request_id: int, field_key: str | None = None
+    session: AsyncSession,
+    ids: Iterable[int],
+    *,
+    request_id: int,
+    field_key: str | None = None,
+    comment_id: int | None = None,
 ) -> None:
-    """Attach uploads (already checked with unreferenced_uploads) to a request."""
+    """Attach uploads (already checked with unreferenced_uploads) to a request, and to one of
+    its fields or comments."""
     wanted = set(ids)
     if wanted:
         await session.execute(
             update(Attachment)
             .where(Attachment.id.in_(wanted), Attachment.request_id.is_(None))
-            .values(request_id=request_id, field_key=field_key)
+            .values(request_id=request_id, field_key=field_key, comment_id=comment_id)
         )
 
 

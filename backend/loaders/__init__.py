@@ -10,12 +10,14 @@ from strawberry.dataloader import DataLoader
 
 from backend.db.engine import Database
 from backend.loaders.catalog import CatalogLoaders
+from backend.loaders.detail import DetailLoaders
 from backend.loaders.organisations import (
     MemberPageKey,
     load_member_pages,
     load_memberships_of_users,
     load_organisations,
 )
+from backend.loaders.overview import load_overview_columns
 from backend.loaders.requests import load_attachments, load_form_versions, load_participants
 from backend.loaders.teams import (
     TeamMemberPageKey,
@@ -58,3 +60,7 @@ class Loaders:
             DataLoader(partial(load_team_member_pages, db))
         )
         self.catalog = CatalogLoaders(db)
+        self.detail = DetailLoaders(db)
+        self.overview_columns: DataLoader[int, list[str] | None] = DataLoader(
+            partial(load_overview_columns, db)
+        )

@@ -17,6 +17,7 @@ from backend.loaders.organisations import MEMBERSHIP_COLUMNS
 from backend.resolvers import catalog as catalog_nodes
 from backend.resolvers.attachments import attachment_node
 from backend.resolvers.common import require_viewer
+from backend.resolvers.detail import comment_node
 from backend.resolvers.requests import visible_request
 from backend.schema.errors import BadUserInput
 from backend.schema.relay import InvalidId, decode_id
@@ -73,6 +74,7 @@ async def _request(context: Context, viewer: Viewer, pk: int) -> Request | None:
 
 NODE_RESOLVERS: dict[str, Resolver] = {
     "Request": _request,
+    "Comment": comment_node,
     "User": _user,
     "Organisation": _organisation,
     "Membership": _membership,

@@ -13,9 +13,11 @@ from strawberry.types import ExecutionContext
 from backend.config import Settings
 from backend.schema.attachments import Attachment
 from backend.schema.catalog import CATALOG_TYPES
+from backend.schema.detail import DETAIL_TYPES
 from backend.schema.extensions import is_expected, schema_extensions
 from backend.schema.mutation import Mutation
 from backend.schema.query import Query
+from backend.schema.subscription import Subscription
 from backend.schema.users import ApiToken, Membership, Organisation, Team, User
 
 SCHEMA_FILE = Path(__file__).parent / "schema.graphql"
@@ -36,7 +38,17 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     return FrontdeskSchema(
         query=Query,
         mutation=Mutation,
-        types=[User, Organisation, Membership, Team, ApiToken, Attachment, *CATALOG_TYPES],
+        subscription=Subscription,
+        types=[
+            User,
+            Organisation,
+            Membership,
+            Team,
+            ApiToken,
+            Attachment,
+            *CATALOG_TYPES,
+            *DETAIL_TYPES,
+        ],
         extensions=schema_extensions(settings),
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from backend.resolvers import admin, attachments, auth, requests
+from backend.resolvers import actions, admin, attachments, auth, overview, requests
 from backend.resolvers import catalog as catalog_resolvers
 
 # Fields are declared with their resolvers; descriptions say who may call them.
@@ -55,6 +55,51 @@ class Mutation:
     request_submit = _m(
         resolver=requests.request_submit,
         description="Raise a request (super users of the organisation; agents on behalf).",
+    )
+    overview_columns_set = _m(
+        resolver=overview.overview_columns_set,
+        description="Choose the columns of your requests overview, in order.",
+    )
+    # ---- actions on a request (requestId of a request you cannot see: NOT_FOUND)
+    request_comment_add = _m(
+        resolver=actions.request_comment_add,
+        description="Reply on a request, or write an internal note (agents); a customer's "
+        "reply on WAITING_FOR_CUSTOMER moves it to WAITING_FOR_SUPPORT.",
+    )
+    request_share = _m(
+        resolver=actions.request_share,
+        description="Change a request's visibility and participants (its reporter and the "
+        "super users of its organisation).",
+    )
+    request_notifications_set = _m(
+        resolver=actions.request_notifications_set,
+        description="Turn your notifications about a request on or off.",
+    )
+    request_cancel = _m(
+        resolver=actions.request_cancel, description="Cancel an open request (workflow table)."
+    )
+    request_reopen = _m(
+        resolver=actions.request_reopen,
+        description="Reopen a RESOLVED or CLOSED request (workflow table).",
+    )
+    request_escalate = _m(
+        resolver=actions.request_escalate,
+        description="Escalate an open request, with a reason (workflow table).",
+    )
+    request_transition = _m(
+        resolver=actions.request_transition,
+        description="Move a request along the workflow table (see availableTransitions).",
+    )
+    request_assign = _m(
+        resolver=actions.request_assign, description="Assign or unassign a request (agents)."
+    )
+    request_priority_set = _m(
+        resolver=actions.request_priority_set,
+        description="Set a request's priority, with a reason (agents).",
+    )
+    request_update = _m(
+        resolver=actions.request_update,
+        description="Change a request's summary, description, due date, fields or files (agents).",
     )
     attachment_upload = _m(
         resolver=attachments.attachment_upload,

@@ -7,11 +7,12 @@ from typing import Annotated
 import strawberry
 
 from backend.resolvers import catalog as catalog_resolvers
-from backend.resolvers import lists, requests
+from backend.resolvers import lists, overview, requests
 from backend.resolvers.nodes import resolve_node
 from backend.schema.catalog import Portal
 from backend.schema.enums import UserRole
 from backend.schema.errors import BadUserInput
+from backend.schema.overview import RequestConnection, RequestFilter, RequestOrder
 from backend.schema.relay import MAX_PAGE_SIZE, Connection, Node
 from backend.schema.requests import Request
 from backend.schema.users import Organisation, Team, User
@@ -71,6 +72,25 @@ class Query:
     )
     async def request(self, info: strawberry.Info, reference: str) -> Request | None:
         return await requests.request_by_reference(info, reference)
+
+    @strawberry.field(
+        description="Requests you may see, filtered and ordered (default: newest first; with "
+        "`filter.search` and no orderBy: best match first)."
+    )
+    async def requests(
+        self,
+        info: strawberry.Info,
+        filter: Annotated[
+            RequestFilter | None, strawberry.argument(description="Which requests.")
+        ] = None,
+        order_by: Annotated[
+            list[RequestOrder] | None,
+            strawberry.argument(description="Sort keys, at most 3; the ID breaks ties."),
+        ] = None,
+        first: First = 20,
+        after: After = None,
+    ) -> RequestConnection:
+        return await overview.requests(info, filter, order_by, first, after)
 
     @strawberry.field(
         description="The customer portal: categories, request types and their forms that you can "

@@ -9,7 +9,9 @@ import strawberry
 from strawberry import Private
 from strawberry.scalars import JSON
 
+from backend.schema import detail
 from backend.schema.attachments import Attachment
+from backend.schema.catalog import FormField, PriorityLevel, RequestType, form_field_from_json
 from backend.schema.enums import Impact, RequestStatus, Urgency, Visibility
 from backend.schema.errors import UserError
 from backend.schema.relay import Node, encode_id
@@ -21,6 +23,15 @@ class RequestFieldValue:
     key: str = strawberry.field(description="The field's key.")
     label: str = strawberry.field(description="The field's label in the request's form version.")
     value: JSON = strawberry.field(description="The value as submitted (normalised).")
+    # The field's entry in the form version, for `field`.
+    spec: Private[dict[str, Any] | None] = None
+    request_type_id: Private[int | None] = None
+
+    @strawberry.field(description="The field as defined in the request's form version.")
+    def field(self) -> FormField | None:
+        if self.spec is None or self.request_type_id is None:
+            return None
+        return form_field_from_json(self.spec, self.request_type_id)
 
 
 @strawberry.type(description="A customer's request to the service desk.")
@@ -86,6 +97,12 @@ class Request(Node):
             await info.context.loaders.organisation.load(self.organisation_id)
         )
 
+    @strawberry.field(description="What kind of request it is (also when since archived).")
+    async def request_type(self, info: strawberry.Info) -> RequestType:
+        return RequestType.from_row(
+            await info.context.loaders.catalog.request_type.load(self.request_type_id)
+        )
+
     @strawberry.field(description="The agent working on it, if any.")
     async def assignee(self, info: strawberry.Info) -> User | None:
         if self.assignee_id is None:
@@ -104,10 +121,36 @@ class Request(Node):
         users = await info.context.loaders.user.load_many([r.user_id for r in rows])
         return [User.from_row(u) for u in users if u is not None]
 
-    @strawberry.field(description="Files attached to it, by form fields or directly, oldest first.")
-    async def attachments(self, info: strawberry.Info) -> list[Attachment]:
-        rows = await info.context.loaders.attachments_of_request.load(self.pk)
-        return [Attachment.from_row(r) for r in rows]
+    attachments: list[Attachment] = strawberry.field(
+        resolver=detail.request_attachments,
+        description="Files attached to it, by form fields, comments or directly, oldest first "
+        "(files of internal notes for agents only).",
+    )
+    priority: PriorityLevel | None = strawberry.field(
+        resolver=detail.request_priority,
+        description="Its priority level in the active scheme (null if the scheme has no level "
+        "with its priorityKey).",
+    )
+    comments: detail.Connection[detail.Comment] = strawberry.field(
+        resolver=detail.request_comments,
+        description="Replies and (for agents) internal notes, oldest first.",
+    )
+    timeline: detail.Connection[detail.TimelineEvent] = strawberry.field(
+        resolver=detail.request_timeline,
+        description="Every change, oldest first (internal events for agents only).",
+    )
+    notifications_enabled: bool = strawberry.field(
+        resolver=detail.request_notifications_enabled,
+        description="Whether you are notified about it (default true; see "
+        "requestNotificationsSet).",
+    )
+    available_transitions: list[detail.WorkflowTransition] = strawberry.field(
+        resolver=detail.request_available_transitions,
+        description="The workflow steps you may take now.",
+    )
+    viewer_can: detail.RequestViewerCan = strawberry.field(
+        resolver=detail.request_viewer_can, description="What you may do with it now."
+    )
 
     @strawberry.field(description="Version of the form it was submitted with.")
     async def form_version(self, info: strawberry.Info) -> int:
@@ -122,7 +165,11 @@ class Request(Node):
         version = await info.context.loaders.form_version.load(self.form_version_id)
         return [
             RequestFieldValue(
-                key=f["key"], label=f["label"], value=_api_value(f, self.field_values)
+                key=f["key"],
+                label=f["label"],
+                value=_api_value(f, self.field_values),
+                spec=f,
+                request_type_id=self.request_type_id,
             )
             for f in version.fields
             if f["key"] in self.field_values

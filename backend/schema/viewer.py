@@ -6,6 +6,8 @@ import strawberry
 from strawberry import Private
 
 from backend.auth.viewer import Viewer as ViewerIdentity
+from backend.resolvers.overview import overview_columns_of
+from backend.schema.overview import OverviewColumn
 from backend.schema.users import ApiToken, Membership, Team, User
 
 
@@ -32,3 +34,10 @@ class Viewer:
     async def api_tokens(self, info: strawberry.Info) -> list[ApiToken]:
         rows = await info.context.loaders.api_tokens_of_user.load(self.identity.user_id)
         return [ApiToken.from_row(r) for r in rows]
+
+    @strawberry.field(
+        description="Columns of the user's requests overview, in order (the default set until "
+        "changed with overviewColumnsSet)."
+    )
+    async def overview_columns(self, info: strawberry.Info) -> list[OverviewColumn]:
+        return await overview_columns_of(info, self.identity.user_id)
