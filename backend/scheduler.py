@@ -15,13 +15,14 @@ import logging
 import os
 import secrets
 import socket
-from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.background import running
 from backend.config import Settings
 from backend.db.base import utcnow
 from backend.db.engine import Database
@@ -100,17 +101,8 @@ async def _auto_close_forever(settings: Settings, db: Database, interval: float)
                 await release_lease(session, AUTO_CLOSE, holder)
 
 
-@contextlib.asynccontextmanager
-async def scheduler(settings: Settings, db: Database) -> AsyncIterator[None]:
+def scheduler(settings: Settings, db: Database) -> AbstractAsyncContextManager[None]:
     """Run the periodic jobs in the background while the block runs (the app's lifespan)."""
     interval = settings.auto_close_interval_seconds
-    if interval <= 0:
-        yield
-        return
-    task = asyncio.create_task(_auto_close_forever(settings, db, interval), name="auto-close")
-    try:
-        yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+    job = _auto_close_forever(settings, db, interval) if interval > 0 else None
+    return running("auto-close", job)

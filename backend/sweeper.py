@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
 from datetime import timedelta
 
+from backend.background import running
 from backend.config import Settings
 from backend.db.engine import Database
 from backend.domain.attachments import SweepResult, sweep_unreferenced
@@ -40,17 +40,8 @@ async def _sweep_forever(settings: Settings, db: Database, interval: float) -> N
         await asyncio.sleep(interval)
 
 
-@contextlib.asynccontextmanager
-async def attachment_sweeper(settings: Settings, db: Database) -> AsyncIterator[None]:
+def attachment_sweeper(settings: Settings, db: Database) -> AbstractAsyncContextManager[None]:
     """Run the sweep in the background while the block runs (the app's lifespan)."""
     interval = settings.attachment_sweep_interval_seconds
-    if interval <= 0:
-        yield
-        return
-    task = asyncio.create_task(_sweep_forever(settings, db, interval), name="attachment-sweep")
-    try:
-        yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+    job = _sweep_forever(settings, db, interval) if interval > 0 else None
+    return running("attachment-sweep", job)

@@ -14,10 +14,10 @@ import json
 import os
 import secrets
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 import httpx
 import pytest
@@ -42,6 +42,7 @@ from backend.multipart import BODY_OVERHEAD
 from backend.schema.relay import decode_id, encode_id
 from tests.conftest import start_server
 from tests.support.client import GraphQLClient, Result
+from tests.support.db import run_db
 from tests.support.server import LiveServer
 from tests.support.services import drop_pg_database
 
@@ -57,22 +58,6 @@ Upload = Callable[..., dict[str, Any]]
 
 
 # ---- helpers
-
-T = TypeVar("T")
-
-
-def run_db(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    """Run `work` in one committed transaction on a fresh engine of the server's database."""
-
-    async def main() -> T:
-        db = Database.from_settings(settings)
-        try:
-            async with db.transaction() as session:
-                return await work(session)
-        finally:
-            await db.dispose()
-
-    return asyncio.run(main())
 
 
 def db_rows(settings: Settings, statement: Select[Any]) -> list[Any]:

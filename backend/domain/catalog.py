@@ -52,6 +52,7 @@ from backend.domain.forms import (
     validate_field_definitions,
     validate_value,
 )
+from backend.domain.names import name_taken
 from backend.domain.priority import BUILTIN_SCHEMES, DEFAULT, PriorityScheme
 
 
@@ -159,10 +160,7 @@ async def _category_name_problems(
     problems = _text_problems(name, "name", "Name", MAX_NAME, required=True)
     if problems:
         return problems
-    stmt = select(func.count()).where(func.lower(RequestCategory.name) == name.strip().lower())
-    if except_id is not None:
-        stmt = stmt.where(RequestCategory.id != except_id)
-    if await session.scalar(stmt):
+    if await name_taken(session, RequestCategory.name, name, except_id=except_id):
         return [Problem(("name",), "NAME_TAKEN", "A category with this name exists.")]
     return []
 
@@ -244,10 +242,7 @@ async def _type_name_problems(
     problems = _text_problems(name, "name", "Name", MAX_NAME, required=True)
     if problems:
         return problems
-    stmt = select(func.count()).where(func.lower(RequestType.name) == name.strip().lower())
-    if except_id is not None:
-        stmt = stmt.where(RequestType.id != except_id)
-    if await session.scalar(stmt):
+    if await name_taken(session, RequestType.name, name, except_id=except_id):
         return [Problem(("name",), "NAME_TAKEN", "A request type with this name exists.")]
     return []
 

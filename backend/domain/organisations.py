@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db.models import Membership, MembershipRole, Organisation, User, UserRole
 from backend.domain.errors import DomainError, Problem, not_found
+from backend.domain.names import name_taken
 
 MAX_NAME = 200
 
@@ -26,14 +27,7 @@ def _cap_problems(cap: int) -> list[Problem]:
 
 
 async def _name_taken(session: AsyncSession, name: str, except_id: int | None = None) -> bool:
-    stmt = (
-        select(func.count())
-        .select_from(Organisation)
-        .where(func.lower(Organisation.name) == name.strip().lower())
-    )
-    if except_id is not None:
-        stmt = stmt.where(Organisation.id != except_id)
-    return bool(await session.scalar(stmt))
+    return await name_taken(session, Organisation.name, name, except_id=except_id)
 
 
 async def create_organisation(

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db.models import Team, TeamMember, User, UserRole
 from backend.domain.errors import DomainError, Problem
+from backend.domain.names import name_taken
 
 MAX_NAME = 100
 
@@ -16,12 +17,7 @@ async def _name_problems(session: AsyncSession, name: str, except_id: int | None
         return [Problem(("name",), "REQUIRED", "Name is required.")]
     if len(name) > MAX_NAME:
         return [Problem(("name",), "TOO_LONG", f"At most {MAX_NAME} characters, please.")]
-    stmt = (
-        select(func.count()).select_from(Team).where(func.lower(Team.name) == name.strip().lower())
-    )
-    if except_id is not None:
-        stmt = stmt.where(Team.id != except_id)
-    if await session.scalar(stmt):
+    if await name_taken(session, Team.name, name, except_id=except_id):
         return [Problem(("name",), "NAME_TAKEN", "A team with this name exists.")]
     return []
 

@@ -190,7 +190,9 @@ class RedisBroker(Broker):
                 self._connected.set()
                 if not first:
                     log.info("redis broker reconnected")
-                    self._resync_all()
+                # Subscribers that came before this connection (at start-up, or while Redis
+                # was down) may have missed messages: they replay from the database.
+                self._resync_all()
                 first = False
                 delay = 0.1
                 while True:

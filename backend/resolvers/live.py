@@ -24,7 +24,7 @@ from backend.events.publish import REQUESTS_CHANNEL, request_channel
 from backend.loaders.detail import EVENT_COLUMNS
 from backend.resolvers.common import require_viewer
 from backend.schema.detail import event_from_row
-from backend.schema.errors import PublicError
+from backend.schema.errors import PublicError, Unauthenticated
 from backend.schema.relay import expect_argument_id
 
 REPLAY_BATCH = 500
@@ -80,6 +80,11 @@ async def request_timeline(
     last = expect_argument_id(after, "TimelineEvent", "after") if after else None
     assert context.broker is not None
     async with context.broker.subscribe(request_channel(pk)) as inbox:
+        # A WebSocket outlives its viewer's state (logout, memberships): look it up as of now.
+        current = await _current_viewer(context, viewer)
+        if current is None:
+            raise Unauthenticated()
+        viewer = context.viewer = current
         if not await _visible(context, viewer, pk):
             # The same answer as for a request that does not exist.
             raise PublicError("Request not found.", "NOT_FOUND")

@@ -219,6 +219,13 @@ async def connect(
         yield session
 
 
+def drop(session: AsyncClientSession) -> None:
+    """Cut the connection the way a network failure does: no close frame, no `complete`."""
+    websocket = session.transport.adapter.websocket  # type: ignore[attr-defined]
+    assert websocket is not None
+    websocket.transport.abort()
+
+
 class StreamEnded(Exception):
     """The server completed the subscription."""
 
@@ -295,23 +302,38 @@ def error_codes(error: TransportQueryError) -> list[str]:
     return [e.get("extensions", {}).get("code", "") for e in error.errors or []]
 
 
-async def wait_live(server: LiveServer, request_pk: int, count: int = 1) -> None:
-    """Wait until `count` streams of the request are parked on their broker inbox on an
-    in-process server: from then on every commit reaches them (a stream without `after`
-    starts after the latest event it read while setting up)."""
+async def wait_live(server: LiveServer, request_pk: int, *streams: Timeline) -> None:
+    """Wait until the request has as many streams as `streams` parked on their broker inbox
+    on an in-process server: from then on every commit reaches them (a stream without `after`
+    starts after the latest event it read while setting up). Fails early when one of
+    `streams` received something (an error, most likely) meanwhile."""
     broker = server.app.state.broker
     channel = f"request:{request_pk}"
     deadline = time.monotonic() + 10
     while True:
+        for stream in streams:
+            if not stream._queue.empty():
+                raise AssertionError(f"before going live: {stream._queue.get_nowait()}")
         try:  # the server's thread may change the set meanwhile: look again
             subscribers = list(broker._subscribers.get(channel, ()))
         except RuntimeError:
             subscribers = []
         parked = sum(1 for s in subscribers if s.queue._getters)
-        if parked >= count:
+        if parked >= len(streams):
             return
         if time.monotonic() > deadline:
             raise AssertionError(
-                f"{channel}: {parked} of {len(subscribers)} streams live, {count} expected"
+                f"{channel}: {parked} of {len(subscribers)} streams live, {len(streams)} expected"
             )
         await asyncio.sleep(0.01)
+
+
+async def wait_released(server: LiveServer, request_pk: int) -> None:
+    """Wait until no stream of the request is left on an in-process server's broker."""
+    broker = server.app.state.broker
+    channel = f"request:{request_pk}"
+    async with asyncio.timeout(10):
+        while True:  # polling another thread's state: no event to wait on
+            if channel not in broker._subscribers:
+                return
+            await asyncio.sleep(0.01)
