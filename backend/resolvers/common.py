@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.viewer import Viewer
@@ -21,16 +22,30 @@ def require_viewer(context: Context) -> Viewer:
     return context.viewer
 
 
+CONFLICT = Problem(
+    (), "CONFLICT", "Someone else changed the same thing at the same moment; please try again."
+)
+
+
 async def in_transaction(
-    context: Context, work: Callable[[AsyncSession], Awaitable[T]]
+    context: Context,
+    work: Callable[[AsyncSession], Awaitable[T]],
+    *,
+    raise_conflicts: bool = False,
 ) -> tuple[T | None, list[Problem]]:
     """Run `work` in one write transaction. A DomainError rolls everything back and comes
-    back as problems; nothing is half-written."""
+    back as problems; nothing is half-written. A unique constraint hit by a concurrent write
+    (two admins creating the same name at once) is a CONFLICT problem, not a server error,
+    unless the caller handles it (`raise_conflicts`)."""
     try:
         async with context.db.transaction() as session:
             result = await work(session)
     except DomainError as error:
         return None, error.problems
+    except IntegrityError:
+        if raise_conflicts:
+            raise
+        return None, [CONFLICT]
     # Loaders may hold rows read earlier in this request (several mutations in one document);
     # the payload must show what was just written.
     context.reset_loaders()

@@ -16,7 +16,7 @@ from backend.domain import references
 from backend.domain.errors import DomainError, Problem
 from backend.domain.requests import Submission, find_idempotent, submit
 from backend.loaders.requests import REQUEST_COLUMNS
-from backend.resolvers.common import in_transaction, require_viewer
+from backend.resolvers.common import CONFLICT, in_transaction, require_viewer
 from backend.schema.errors import user_errors
 from backend.schema.relay import expect_id
 from backend.schema.requests import Request, RequestSubmitInput, RequestSubmitPayload
@@ -72,16 +72,17 @@ async def request_submit(info: strawberry.Info, input: RequestSubmitInput) -> Re
         return Request.from_row(await submit(session, viewer, submission))
 
     try:
-        request, problems = await in_transaction(context, work)
+        request, problems = await in_transaction(context, work, raise_conflicts=True)
     except IntegrityError:
         # Two concurrent submissions with one idempotency key: the loser returns the winner's.
-        if not submission.idempotency_key:
-            raise
-        async with context.db.read() as session:
-            existing = await find_idempotent(session, viewer, submission.idempotency_key)
+        existing = None
+        if submission.idempotency_key:
+            async with context.db.read() as session:
+                existing = await find_idempotent(session, viewer, submission.idempotency_key)
         if existing is None:
-            raise
-        request, problems = Request.from_row(existing), []
+            request, problems = None, [CONFLICT]
+        else:
+            request, problems = Request.from_row(existing), []
     return RequestSubmitPayload(request=request, user_errors=user_errors(problems))
 
 
