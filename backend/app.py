@@ -32,6 +32,7 @@ from backend.multipart import BODY_OVERHEAD, MultipartGuard
 from backend.scheduler import scheduler
 from backend.schema import build_schema
 from backend.sweeper import attachment_sweeper
+from backend.websocket import idle_closing_handler
 
 log = logging.getLogger("frontdesk")
 
@@ -52,6 +53,9 @@ class FrontdeskGraphQL(GraphQL[Context, None]):
             ),
         )
         self.max_subscriptions_per_connection = settings.ws_max_subscriptions
+        self.graphql_transport_ws_handler_class = idle_closing_handler(
+            settings.ws_idle_timeout_seconds
+        )
         self.settings = settings
         self.db = db
         # Uploads only with a CSRF header and within the size limit (backend/multipart.py).

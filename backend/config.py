@@ -68,6 +68,9 @@ class Settings(BaseSettings):
         20, gt=0, description="WebSocket ping interval; a peer silent past the timeout is dropped"
     )
     ws_ping_timeout_seconds: float = Field(20, gt=0, description="WebSocket pong timeout")
+    ws_idle_timeout_seconds: float = Field(
+        300, gt=0, description="A WebSocket with no subscription and no message is closed after"
+    )
     allowed_origins: list[str] = Field(
         default_factory=list,
         description="Origins allowed for WebSocket connections besides public_url (JSON list)",

@@ -687,3 +687,38 @@ async def test_streams_that_came_before_the_redis_connection_replay_once_connect
                     assert await early.get() == await later.get() == {"eventId": 5}
         finally:
             await broker.stop()
+
+
+@pytest.fixture(scope="module")
+def quick_idle(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    live, pg_url = start_server(backend, tmp_path_factory, ws_idle_timeout_seconds=1)
+    yield live
+    stop_server(live, pg_url)
+
+
+async def test_idle_connections_are_closed(quick_idle: LiveServer) -> None:
+    async with Http(quick_idle.url) as alice:
+        await alice.login("alice@acme.example")
+        headers = {"Cookie": f"frontdesk_session={alice.session_cookie}"}
+        # Nothing subscribed, nothing sent: closed with 4000 after about a second.
+        async with websockets.connect(
+            ws_url(quick_idle.url), subprotocols=[TRANSPORT_WS], additional_headers=headers
+        ) as ws:
+            await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
+            assert json.loads(await ws.recv())["type"] == "connection_ack"
+            started = time.monotonic()
+            with pytest.raises(ConnectionClosed) as closed:
+                async with asyncio.timeout(10):
+                    await ws.recv()
+            assert closed.value.rcvd is not None and closed.value.rcvd.code == 4000
+            assert time.monotonic() - started >= 0.9
+        # A connection with an open subscription stays, however quiet.
+        request_type = await asyncio.to_thread(add_request_type, quick_idle.settings)
+        request = await alice.raise_request(request_type, await alice.org_id("Acme Exams"))
+        async with connect(quick_idle.url, cookie=alice.session_cookie) as session:
+            stream = Timeline(session, request["id"])
+            await wait_live(quick_idle, decode(request["id"])[1], stream)
+            await asyncio.sleep(2.5)
+            await alice.comment(request["id"], "still listening")
+            assert bodies([await stream.next()]) == ["still listening"]
+            await stream.close()
