@@ -560,9 +560,9 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None
 
 
 @pytest.fixture(scope="module")
-def cluster(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
-    if backend != "postgresql":
-        pytest.skip("across processes: PostgreSQL and Redis only")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    """Real `frontdesk serve` processes on one PostgreSQL database and one Redis (the
+    deployment that several processes need; SQLite is for one process)."""
     redis_url = require_redis()
     database_url = create_pg_database()
     tmp = tmp_path_factory.mktemp("cluster")
