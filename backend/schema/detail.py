@@ -27,20 +27,13 @@ from backend.schema.relay import (
     encode_id,
     to_connection,
 )
-from backend.schema.users import User
+from backend.schema.users import User, load_user
 
 TimelineEventKind = strawberry.enum(EventKind, description="What a timeline event records.")
 First = Annotated[
     int | None, strawberry.argument(description=f"Page size, 0 to {MAX_PAGE_SIZE} (default 20).")
 ]
 After = Annotated[str | None, strawberry.argument(description="Cursor to continue after.")]
-
-
-async def _user(info: strawberry.Info, pk: int | None) -> User | None:
-    if pk is None:
-        return None
-    row = await info.context.loaders.user.load(pk)
-    return User.from_row(row) if row else None
 
 
 # ---- comments
@@ -67,7 +60,7 @@ class Comment(Node):
 
     @strawberry.field(description="Who wrote it.")
     async def author(self, info: strawberry.Info) -> User | None:
-        return await _user(info, self.author_id)
+        return await load_user(info, self.author_id)
 
     @strawberry.field(description="Files attached to it, oldest first.")
     async def attachments(self, info: strawberry.Info) -> list[Attachment]:
@@ -89,7 +82,7 @@ class TimelineEvent:
 
     @strawberry.field(description="Who did it; null when the system did (e.g. auto-close).")
     async def actor(self, info: strawberry.Info) -> User | None:
-        return await _user(info, self.actor_id)
+        return await load_user(info, self.actor_id)
 
 
 @strawberry.type(description="The request was raised.")
@@ -145,11 +138,11 @@ class AssignedEvent(TimelineEvent):
 
     @strawberry.field(name="fromAssignee", description="The assignee before; null: unassigned.")
     async def from_(self, info: strawberry.Info) -> User | None:
-        return await _user(info, self.from_id)
+        return await load_user(info, self.from_id)
 
     @strawberry.field(name="toAssignee", description="The assignee after; null: unassigned.")
     async def to(self, info: strawberry.Info) -> User | None:
-        return await _user(info, self.to_id)
+        return await load_user(info, self.to_id)
 
 
 @strawberry.type(description="The priority changed.")
@@ -172,7 +165,7 @@ class ParticipantAddedEvent(TimelineEvent):
 
     @strawberry.field(description="The participant.")
     async def user(self, info: strawberry.Info) -> User | None:
-        return await _user(info, self.user_id)
+        return await load_user(info, self.user_id)
 
 
 @strawberry.type(description="Someone was removed from the request's participants.")
@@ -181,7 +174,7 @@ class ParticipantRemovedEvent(TimelineEvent):
 
     @strawberry.field(description="The former participant.")
     async def user(self, info: strawberry.Info) -> User | None:
-        return await _user(info, self.user_id)
+        return await load_user(info, self.user_id)
 
 
 @strawberry.type(

@@ -15,7 +15,7 @@ from backend.schema.catalog import FormField, PriorityLevel, RequestType, form_f
 from backend.schema.enums import Impact, RequestStatus, Urgency, Visibility
 from backend.schema.errors import UserError
 from backend.schema.relay import Node, encode_id
-from backend.schema.users import Organisation, Team, User
+from backend.schema.users import Organisation, Team, User, load_existing_user, load_user
 
 
 @strawberry.type(description="One answered field of a request, labelled as in its form version.")
@@ -89,7 +89,7 @@ class Request(Node):
 
     @strawberry.field(description="Who raised it (or on whose behalf it was raised).")
     async def reporter(self, info: strawberry.Info) -> User:
-        return User.from_row(await info.context.loaders.user.load(self.reporter_id))
+        return await load_existing_user(info, self.reporter_id)
 
     @strawberry.field(description="The organisation it was raised for.")
     async def organisation(self, info: strawberry.Info) -> Organisation:
@@ -105,9 +105,7 @@ class Request(Node):
 
     @strawberry.field(description="The agent working on it, if any.")
     async def assignee(self, info: strawberry.Info) -> User | None:
-        if self.assignee_id is None:
-            return None
-        return User.from_row(await info.context.loaders.user.load(self.assignee_id))
+        return await load_user(info, self.assignee_id)
 
     @strawberry.field(description="The team it is routed to, if any.")
     async def team(self, info: strawberry.Info) -> Team | None:

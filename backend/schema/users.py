@@ -46,9 +46,19 @@ class User(Node):
         )
 
 
-async def _user(info: strawberry.Info, user_id: int) -> User:
+async def load_user(info: strawberry.Info, user_id: int | None) -> User | None:
+    """A user by id through the request's loader (None for no id or a vanished row)."""
+    if user_id is None:
+        return None
     row = await info.context.loaders.user.load(user_id)
-    return User.from_row(row)
+    return User.from_row(row) if row else None
+
+
+async def load_existing_user(info: strawberry.Info, user_id: int) -> User:
+    """A user that a foreign key guarantees exists."""
+    user = await load_user(info, user_id)
+    assert user is not None, f"user {user_id} referenced but missing"
+    return user
 
 
 @strawberry.type(description="A team of agents; request types route to a team.")
@@ -142,7 +152,7 @@ class Membership(Node):
 
     @strawberry.field(description="The member.")
     async def user(self, info: strawberry.Info) -> User:
-        return await _user(info, self.user_id)
+        return await load_existing_user(info, self.user_id)
 
     @strawberry.field(description="The organisation.")
     async def organisation(self, info: strawberry.Info) -> Organisation:

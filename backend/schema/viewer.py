@@ -8,7 +8,7 @@ from strawberry import Private
 from backend.auth.viewer import Viewer as ViewerIdentity
 from backend.resolvers.overview import overview_columns_of
 from backend.schema.overview import OverviewColumn
-from backend.schema.users import ApiToken, Membership, Team, User
+from backend.schema.users import ApiToken, Membership, Team, User, load_existing_user
 
 
 @strawberry.type(description="The signed-in user, their organisations and teams.")
@@ -17,8 +17,7 @@ class Viewer:
 
     @strawberry.field(description="The signed-in user.")
     async def user(self, info: strawberry.Info) -> User:
-        row = await info.context.loaders.user.load(self.identity.user_id)
-        return User.from_row(row)
+        return await load_existing_user(info, self.identity.user_id)
 
     @strawberry.field(description="Organisations the user belongs to, with their role in each.")
     async def memberships(self, info: strawberry.Info) -> list[Membership]:
