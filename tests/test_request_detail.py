@@ -554,3 +554,25 @@ def test_detail_statements_do_not_grow_with_comments(
     # (users may come in one batch or two, depending on the resolvers' event-loop ticks).
     assert few <= 16
     assert abs(statements() - few) <= 1
+
+
+def test_comments_are_searchable_as_they_are_written(
+    server: LiveServer, who: dict[str, GraphQLClient], rt: str
+) -> None:
+    request = new_request(who, rt)
+    public_word, internal_word = f"zebrafish{pk_of(request['id'])}", f"okapi{pk_of(request['id'])}"
+    assert comment(who["agent"], request["id"], f"Seen {public_word} here")["userErrors"] == []
+    note = comment(who["agent"], request["id"], f"Note {internal_word}", internal=True)
+    assert note["userErrors"] == []
+
+    def found(client: GraphQLClient, word: str) -> list[str]:
+        data = client.ok(
+            "query($s: String!) { requests(filter: {search: $s}) { nodes { id } } }", s=word
+        )
+        return [n["id"] for n in data["requests"]["nodes"]]
+
+    assert found(who["alice"], public_word) == [request["id"]]
+    assert found(who["agent"], internal_word) == [request["id"]]
+    assert found(who["alice"], internal_word) == []  # internal notes: agents only
+    # What was written at submission is still found after the comments.
+    assert request["id"] in found(who["agent"], "printer")

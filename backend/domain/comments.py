@@ -84,5 +84,5 @@ async def add_comment(
     )
     if not new.internal:
         await workflow.customer_replied(session, viewer, request)
-    await search.reindex(session, request.id)
+    await search.add_comment(session, request.id, comment.body, comment.internal)
     return comment

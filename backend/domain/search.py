@@ -104,6 +104,21 @@ async def reindex(session: AsyncSession, request_id: int) -> None:
     await session.flush()
 
 
+async def add_comment(session: AsyncSession, request_id: int, body: str, internal: bool) -> None:
+    """Append one comment to the request's document: a new comment changes nothing else, so
+    the document need not be rebuilt from every comment (a long thread would make each reply
+    slower)."""
+    document = await session.get(RequestSearchDocument, request_id)
+    if document is None:  # a request from before search documents existed
+        await reindex(session, request_id)
+        return
+    if internal:
+        document.internal_text = "\n".join(p for p in (document.internal_text, body) if p)
+    else:
+        document.public_text = "\n".join(p for p in (document.public_text, body) if p)
+    await session.flush()
+
+
 # ---- queries
 
 
