@@ -65,11 +65,36 @@ async def test_redis_crosses_processes_complete_and_in_order() -> None:
     try:
         await listener.wait_connected()
         async with listener.subscribe("request:7") as subscriber:
-            await asyncio.sleep(0.2)  # the SUBSCRIBE reaches Redis
             for i in range(1000):
                 await publisher.publish("request:7", {"eventId": i})
             received = await _collect(subscriber, 1000)
         assert [m["eventId"] for m in received] == list(range(1000))
+    finally:
+        await publisher.stop()
+        await listener.stop()
+
+
+async def test_redis_subscription_is_live_when_subscribe_returns() -> None:
+    """A stream subscribes, then reads the database: whatever is published after subscribe
+    returns must arrive, for the first subscriber of a channel and for later ones."""
+    url = require_redis()
+    publisher, listener = _redis_pair(url)
+    await publisher.start()
+    await listener.start()
+    try:
+        await listener.wait_connected()
+        for n in range(50):
+            channel = f"request:{n}"
+            async with listener.subscribe(channel) as first:
+                await publisher.publish(channel, {"eventId": n})
+                async with listener.subscribe(channel) as second:
+                    await publisher.publish(channel, {"eventId": -n})
+                    # The first message may still have been in flight: readers dedupe by id.
+                    got = await _collect(second, 1, seconds=5)
+                    if got == [{"eventId": n}]:
+                        got = await _collect(second, 1, seconds=5)
+                    assert got == [{"eventId": -n}]
+                assert await _collect(first, 2, seconds=5) == [{"eventId": n}, {"eventId": -n}]
     finally:
         await publisher.stop()
         await listener.stop()

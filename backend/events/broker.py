@@ -31,6 +31,8 @@ class _Resync:
 RESYNC: Final = _Resync()
 Delivery = dict[str, Any] | _Resync
 QUEUE_SIZE = 10_000
+# How long a new subscription waits for Redis to confirm it before reading on regardless.
+SUBSCRIBE_CONFIRM_SECONDS = 5.0
 
 
 class Subscriber:
@@ -76,6 +78,8 @@ class Broker(ABC):
         subscriber = Subscriber()
         self._subscribers.setdefault(channel, set()).add(subscriber)
         try:
+            # Returns once messages on `channel` will reach this process, so a reader that
+            # subscribes and then reads the database misses nothing published after the read.
             await self._watch(channel)
             yield subscriber
         finally:
@@ -130,7 +134,8 @@ class RedisBroker(Broker):
         self._redis: Any = None
         self._pubsub: Any = None
         self._reader: asyncio.Task[None] | None = None
-        self._watched: set[str] = set()
+        # Channel -> set once Redis has confirmed the SUBSCRIBE on the current connection.
+        self._watched: dict[str, asyncio.Event] = {}
         self._connected = asyncio.Event()
 
     async def start(self) -> None:
@@ -165,13 +170,27 @@ class RedisBroker(Broker):
         await asyncio.wait_for(self._connected.wait(), seconds)
 
     async def _watch(self, channel: str) -> None:
-        self._watched.add(channel)
-        if self._pubsub is not None and self._connected.is_set():
-            with contextlib.suppress(Exception):
+        confirmed = self._watched.get(channel)
+        if confirmed is None:
+            # The first local subscriber of a channel sends the one SUBSCRIBE; later ones wait
+            # for the same confirmation.
+            confirmed = self._watched[channel] = asyncio.Event()
+            if self._pubsub is None or not self._connected.is_set():
+                return  # (re)connecting subscribes every watched channel, then RESYNCs
+            try:
                 await self._pubsub.subscribe(self.PREFIX + channel)
+            except Exception as error:
+                log.warning("subscribe to %s failed: %s", channel, error)
+                return  # the reader reconnects and RESYNCs
+        if not self._connected.is_set():
+            return
+        try:
+            await asyncio.wait_for(confirmed.wait(), SUBSCRIBE_CONFIRM_SECONDS)
+        except TimeoutError:
+            log.warning("redis did not confirm the subscription to %s in time", channel)
 
     async def _unwatch(self, channel: str) -> None:
-        self._watched.discard(channel)
+        self._watched.pop(channel, None)
         if self._pubsub is not None and self._connected.is_set():
             with contextlib.suppress(Exception):
                 await self._pubsub.unsubscribe(self.PREFIX + channel)
@@ -181,7 +200,9 @@ class RedisBroker(Broker):
         first = True
         while True:
             try:
-                self._pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+                self._pubsub = self._redis.pubsub()
+                for confirmed in self._watched.values():
+                    confirmed.clear()
                 # A placeholder channel keeps the connection in subscribed mode even when
                 # nobody here listens yet.
                 await self._pubsub.subscribe(
@@ -200,7 +221,10 @@ class RedisBroker(Broker):
                     if message is None:
                         continue
                     channel = message["channel"].decode().removeprefix(self.PREFIX)
-                    self._dispatch(channel, json.loads(message["data"]))
+                    if message["type"] == "message":
+                        self._dispatch(channel, json.loads(message["data"]))
+                    elif message["type"] == "subscribe" and channel in self._watched:
+                        self._watched[channel].set()
             except asyncio.CancelledError:
                 raise
             except Exception as error:
