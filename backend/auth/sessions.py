@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.auth.password_policy import LOGIN_MAX_LENGTH, password_problems
 from backend.auth.passwords import hash_password, needs_rehash, verify_password
 from backend.auth.throttle import ThrottlePolicy, clear_account, record_failure, retry_after
 from backend.auth.tokens import new_api_token, new_secret, token_hash
@@ -28,6 +29,19 @@ class LoginOutcome:
     user: User | None
     session_token: str | None
     problems: list[Problem]
+    # When throttled: seconds until another attempt is allowed.
+    retry_after: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PasswordChangeOutcome:
+    changed: bool
+    problems: list[Problem]
+    retry_after: int | None = None
+
+
+def rate_limited(wait: int, what: str = "failed sign-ins") -> Problem:
+    return Problem((), "RATE_LIMITED", f"Too many {what}. Try again in {wait} s.")
 
 
 async def login(
@@ -46,13 +60,13 @@ async def login(
     email = normalize_email(email)
     wait = await retry_after(session, throttle, email=email, address=client_address, now=now)
     if wait is not None:
-        return LoginOutcome(
-            None,
-            None,
-            [Problem((), "RATE_LIMITED", f"Too many failed sign-ins. Try again in {wait} s.")],
-        )
+        # Not recorded: only failures checked against a password count towards the backoff.
+        return LoginOutcome(None, None, [rate_limited(wait)], retry_after=wait)
     user = await session.scalar(select(User).where(User.email == email))
-    valid = verify_password(user.password_hash if user else None, password)
+    # Longer than any password ever accepted: refused without spending a hash on it.
+    valid = len(password) <= LOGIN_MAX_LENGTH and verify_password(
+        user.password_hash if user else None, password
+    )
     if user is None or not valid or not user.is_active:
         await record_failure(session, email=email, address=client_address, now=now)
         return LoginOutcome(None, None, [Problem((), "INVALID_CREDENTIALS", INVALID_CREDENTIALS)])
@@ -82,12 +96,57 @@ async def revoke_session(session: AsyncSession, token: str) -> None:
     )
 
 
-async def revoke_all_sessions(session: AsyncSession, user_id: int) -> None:
-    await session.execute(
-        update(AuthSession)
-        .where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
+async def revoke_all_sessions(
+    session: AsyncSession, user_id: int, *, except_session_id: int | None = None
+) -> None:
+    stmt = update(AuthSession).where(
+        AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None)
     )
+    if except_session_id is not None:
+        stmt = stmt.where(AuthSession.id != except_session_id)
+    await session.execute(stmt.values(revoked_at=utcnow()))
+
+
+async def change_password(
+    session: AsyncSession,
+    *,
+    user_id: int,
+    current_password: str,
+    new_password: str,
+    min_length: int,
+    client_address: str,
+    throttle: ThrottlePolicy,
+    keep_session_id: int | None,
+) -> PasswordChangeOutcome:
+    """Change the signed-in user's own password. The current password is checked like a
+    sign-in (a stolen session must not guess it freely): failures are recorded and throttled,
+    so the caller commits in both cases. Every other session of the user ends."""
+    now = utcnow()
+    user = await session.get(User, user_id)
+    if user is None or not user.is_active:
+        raise DomainError.single(None, "FORBIDDEN", "This account cannot change its password.")
+    wait = await retry_after(session, throttle, email=user.email, address=client_address, now=now)
+    if wait is not None:
+        return PasswordChangeOutcome(False, [rate_limited(wait, "failed attempts")], wait)
+    valid = len(current_password) <= LOGIN_MAX_LENGTH and verify_password(
+        user.password_hash, current_password
+    )
+    if not valid:
+        await record_failure(session, email=user.email, address=client_address, now=now)
+        return PasswordChangeOutcome(
+            False,
+            [Problem(("currentPassword",), "INVALID_PASSWORD", "The current password is wrong.")],
+        )
+    problems = password_problems(
+        new_password, min_length=min_length, email=user.email, path="newPassword"
+    )
+    if problems:
+        return PasswordChangeOutcome(False, problems)
+    user.password_hash = hash_password(new_password)
+    await clear_account(session, user.email)
+    await revoke_all_sessions(session, user.id, except_session_id=keep_session_id)
+    await session.flush()
+    return PasswordChangeOutcome(True, [])
 
 
 async def _memberships(session: AsyncSession, user_id: int) -> dict[int, MembershipRole]:

@@ -1,4 +1,4 @@
-"""User accounts: e-mail rules, password policy, creation and updates."""
+"""User accounts: e-mail rules, creation and updates (passwords: auth/password_policy)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import re
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.auth.password_policy import password_problems
 from backend.auth.passwords import hash_password
 from backend.db.models import User, UserRole
 from backend.domain.errors import DomainError, Problem
@@ -25,20 +26,6 @@ def email_problems(email: str, path: str = "email") -> list[Problem]:
         return [Problem((path,), "REQUIRED", "E-mail address is required.")]
     if len(email) > 254 or not _EMAIL_RE.match(email.strip()):
         return [Problem((path,), "INVALID_EMAIL", "Not a valid e-mail address.")]
-    return []
-
-
-def password_problems(password: str, min_length: int, path: str = "password") -> list[Problem]:
-    if len(password) < min_length:
-        return [
-            Problem(
-                (path,),
-                "PASSWORD_TOO_SHORT",
-                f"The password needs at least {min_length} characters.",
-            )
-        ]
-    if len(password) > 1024:
-        return [Problem((path,), "PASSWORD_TOO_LONG", "The password is too long.")]
     return []
 
 
@@ -67,7 +54,7 @@ async def create_user(
 ) -> User:
     problems = email_problems(email) + display_name_problems(display_name)
     if password is not None:
-        problems += password_problems(password, password_min_length)
+        problems += password_problems(password, min_length=password_min_length, email=email)
     if not problems and await session.scalar(
         select(func.count()).select_from(User).where(User.email == normalize_email(email))
     ):

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
 from backend.auth import password_reset, sessions
-from backend.auth.throttle import ThrottlePolicy
+from backend.auth.throttle import ThrottlePolicy, WindowPolicy
+from backend.config import Settings
 from backend.context import Context
 from backend.domain.errors import Problem
 from backend.resolvers.common import in_transaction, require_viewer
@@ -21,6 +23,8 @@ from backend.schema.auth import (
     LoginPayload,
     LogoutInput,
     LogoutPayload,
+    PasswordChangeInput,
+    PasswordChangePayload,
     PasswordResetInput,
     PasswordResetPayload,
     PasswordResetRequestInput,
@@ -50,14 +54,20 @@ def _set_session_cookie(context: Context, token: str | None) -> None:
     )
 
 
-async def login(info: strawberry.Info, input: LoginInput) -> LoginPayload:
-    context: Context = info.context
-    settings = context.settings
-    throttle = ThrottlePolicy(
+def _throttle(settings: Settings) -> ThrottlePolicy:
+    return ThrottlePolicy(
         max_per_account=settings.login_max_failures_per_account,
         max_per_address=settings.login_max_failures_per_address,
         window=timedelta(seconds=settings.login_window_seconds),
+        backoff_base=timedelta(seconds=settings.login_backoff_base_seconds),
+        backoff_max=timedelta(seconds=settings.login_backoff_max_seconds),
     )
+
+
+async def login(info: strawberry.Info, input: LoginInput) -> LoginPayload:
+    context: Context = info.context
+    settings = context.settings
+    throttle = _throttle(settings)
     # Failed attempts are recorded and committed too: they feed the throttle.
     async with context.db.transaction() as session:
         outcome = await sessions.login(
@@ -73,7 +83,11 @@ async def login(info: strawberry.Info, input: LoginInput) -> LoginPayload:
             # Rotate: the session the browser held before signing in ends now.
             await sessions.revoke_session(session, context.session_token)
     if outcome.problems or outcome.session_token is None:
-        return LoginPayload(viewer=None, user_errors=user_errors(outcome.problems))
+        return LoginPayload(
+            viewer=None,
+            user_errors=user_errors(outcome.problems),
+            retry_after_seconds=outcome.retry_after,
+        )
     _set_session_cookie(context, outcome.session_token)
     async with context.db.read() as session:
         identity = await sessions.viewer_from_session_token(session, outcome.session_token)
@@ -116,17 +130,29 @@ async def password_reset_request(
     context: Context = info.context
     settings = context.settings
 
-    async def work(session):  # type: ignore[no-untyped-def]
-        await password_reset.request_reset(
+    limits = WindowPolicy(
+        max_per_email=settings.password_reset_max_per_email,
+        max_per_address=settings.password_reset_max_per_address,
+        window=timedelta(seconds=settings.password_reset_window_seconds),
+    )
+
+    async def work(session: AsyncSession) -> int | None:
+        return await password_reset.request_reset(
             session,
             email=input.email,
             public_url=settings.public_url,
             ttl=timedelta(minutes=settings.password_reset_ttl_minutes),
             log_link=settings.is_development,
+            client_address=context.client_address,
+            limits=limits,
         )
 
-    _, problems = await in_transaction(context, work)
-    return PasswordResetRequestPayload(accepted=not problems, user_errors=user_errors(problems))
+    wait, problems = await in_transaction(context, work)
+    if wait is not None:
+        problems = [sessions.rate_limited(wait, "reset requests")]
+    return PasswordResetRequestPayload(
+        accepted=not problems, user_errors=user_errors(problems), retry_after_seconds=wait
+    )
 
 
 async def password_reset_(info: strawberry.Info, input: PasswordResetInput) -> PasswordResetPayload:
@@ -142,6 +168,43 @@ async def password_reset_(info: strawberry.Info, input: PasswordResetInput) -> P
 
     user, problems = await in_transaction(context, work)
     return PasswordResetPayload(success=user is not None, user_errors=user_errors(problems))
+
+
+async def password_change(
+    info: strawberry.Info, input: PasswordChangeInput
+) -> PasswordChangePayload:
+    context: Context = info.context
+    viewer = require_viewer(context)
+    if viewer.session_id is None:
+        # An API token is not proof of knowing the password's owner is at the keyboard.
+        return PasswordChangePayload(
+            success=False,
+            user_errors=user_errors(
+                [Problem((), "NOT_A_SESSION", "Sign in with your password to change it.")]
+            ),
+        )
+
+    async def work(session: AsyncSession) -> sessions.PasswordChangeOutcome:
+        return await sessions.change_password(
+            session,
+            user_id=viewer.user_id,
+            current_password=input.current_password,
+            new_password=input.new_password,
+            min_length=context.settings.password_min_length,
+            client_address=context.client_address,
+            throttle=_throttle(context.settings),
+            keep_session_id=viewer.session_id,
+        )
+
+    # Failed checks of the current password are committed too: they feed the throttle.
+    outcome, problems = await in_transaction(context, work)
+    if outcome is not None:
+        problems = outcome.problems
+    return PasswordChangePayload(
+        success=outcome is not None and outcome.changed,
+        user_errors=user_errors(problems),
+        retry_after_seconds=outcome.retry_after if outcome else None,
+    )
 
 
 async def api_token_create(

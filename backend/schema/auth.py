@@ -21,6 +21,11 @@ class LoginInput:
 class LoginPayload:
     viewer: Viewer | None = strawberry.field(description="The signed-in user, on success.")
     user_errors: list[UserError] = strawberry.field(description="Why signing in failed.")
+    retry_after_seconds: int | None = strawberry.field(
+        default=None,
+        description="When refused with RATE_LIMITED: seconds until another attempt is allowed "
+        "(each further failure after that doubles the wait, up to a cap).",
+    )
 
 
 @strawberry.input(description="How to sign out.")
@@ -47,6 +52,10 @@ class PasswordResetRequestInput:
 class PasswordResetRequestPayload:
     accepted: bool = strawberry.field(description="The request was taken.")
     user_errors: list[UserError] = strawberry.field(description="Problems with the input.")
+    retry_after_seconds: int | None = strawberry.field(
+        default=None,
+        description="When refused with RATE_LIMITED: seconds until another request is taken.",
+    )
 
 
 @strawberry.input(description="Choose a new password with a reset token.")
@@ -59,6 +68,24 @@ class PasswordResetInput:
 class PasswordResetPayload:
     success: bool = strawberry.field(description="The password was changed.")
     user_errors: list[UserError] = strawberry.field(description="Why it was not changed.")
+
+
+@strawberry.input(description="Change the signed-in user's own password.")
+class PasswordChangeInput:
+    current_password: str = strawberry.field(description="The password used now.")
+    new_password: str = strawberry.field(description="The new password (see the policy).")
+
+
+@strawberry.type(
+    description="Result of `passwordChange`; every other session of the user is ended."
+)
+class PasswordChangePayload:
+    success: bool = strawberry.field(description="The password was changed.")
+    user_errors: list[UserError] = strawberry.field(description="Why it was not changed.")
+    retry_after_seconds: int | None = strawberry.field(
+        default=None,
+        description="When refused with RATE_LIMITED: seconds until another attempt is allowed.",
+    )
 
 
 @strawberry.input(description="Create an API token for the signed-in user.")
