@@ -39,6 +39,11 @@ def can_administer(viewer: Viewer) -> bool:
     return viewer.is_admin
 
 
+def can_read_audit_log(viewer: Viewer) -> bool:
+    """The audit log shows every admin action, with users' details: admins only."""
+    return viewer.is_admin
+
+
 def can_manage_members(viewer: Viewer, organisation_id: int) -> bool:
     """Admins manage every organisation's members; super users only their own organisation's."""
     return viewer.is_admin or viewer.is_super_user_of(organisation_id)

@@ -172,11 +172,58 @@ class LoginAttempt(Base):
     __table_args__ = (
         Index("ix_login_attempts_email_created_at", "email", "created_at"),
         Index("ix_login_attempts_client_address_created_at", "client_address", "created_at"),
+        # Pruning rows past the window.
+        Index("ix_login_attempts_created_at", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(254))
     client_address: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PasswordResetRequest(Base):
+    """Password reset requests, counted per e-mail address (known or not) and per client
+    address for rate limiting."""
+
+    __tablename__ = "password_reset_requests"
+    __table_args__ = (
+        Index("ix_password_reset_requests_email_created_at", "email", "created_at"),
+        Index(
+            "ix_password_reset_requests_client_address_created_at", "client_address", "created_at"
+        ),
+        Index("ix_password_reset_requests_created_at", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    client_address: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AuditLogEntry(Base):
+    """One admin action: who, what, on which object, before and after (secrets left out).
+    Written in the transaction of the action; never changed afterwards."""
+
+    __tablename__ = "audit_log_entries"
+    __table_args__ = (
+        Index("ix_audit_log_entries_created_at", "created_at"),
+        # Filters of the audit log query, each with the id for newest-first keyset paging.
+        Index("ix_audit_log_entries_target_type_target_id_id", "target_type", "target_id", "id"),
+        Index("ix_audit_log_entries_actor_id_id", "actor_id", "id"),
+        Index("ix_audit_log_entries_action_id", "action", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Null for the command line and the system; the label says who it was then.
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    actor_label: Mapped[str] = mapped_column(String(254))
+    action: Mapped[str] = mapped_column(String(60))
+    target_type: Mapped[str] = mapped_column(String(40))
+    target_id: Mapped[int | None] = mapped_column(Integer)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    request_id: Mapped[str | None] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

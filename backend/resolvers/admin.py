@@ -13,9 +13,10 @@ from backend.auth.sessions import revoke_all_sessions
 from backend.auth.viewer import Viewer
 from backend.context import Context
 from backend.db.models import MembershipRole, Team, User, UserRole
-from backend.domain import organisations, teams, users
+from backend.domain import audit, organisations, teams, users
+from backend.domain.audit import Action, target_of
 from backend.domain.errors import DomainError, forbidden, not_found
-from backend.resolvers.common import in_transaction, require_viewer
+from backend.resolvers.common import audit_actor, in_transaction, require_viewer
 from backend.schema.admin import (
     OrganisationCreateInput,
     OrganisationCreatePayload,
@@ -94,6 +95,14 @@ async def user_create(info: strawberry.Info, input: UserCreateInput) -> UserCrea
             locale=input.locale,
             time_zone=input.time_zone,
         )
+        await audit.record(
+            session,
+            audit_actor(context),
+            Action.USER_CREATE,
+            target_of(user),
+            None,
+            audit.user_snapshot(user),
+        )
         if input.password is None:
             await password_reset.send_link(
                 session,
@@ -124,6 +133,7 @@ async def user_update(info: strawberry.Info, input: UserUpdateInput) -> UserUpda
             raise DomainError.single(
                 "id", "SELF_LOCKOUT", "You cannot deactivate yourself or drop your own admin role."
             )
+        before = audit.user_snapshot(user)
         await users.update_user(
             session,
             user,
@@ -135,6 +145,14 @@ async def user_update(info: strawberry.Info, input: UserUpdateInput) -> UserUpda
         )
         if input.is_active is False:
             await revoke_all_sessions(session, user.id)
+        await audit.record(
+            session,
+            audit_actor(context),
+            Action.USER_UPDATE,
+            target_of(user),
+            before,
+            audit.user_snapshot(user),
+        )
         return user
 
     user, problems = await in_transaction(context, work)
@@ -158,6 +176,14 @@ async def organisation_create(
         if cap is None:
             cap = context.settings.super_user_cap
         row = await organisations.create_organisation(session, name=input.name, super_user_cap=cap)
+        await audit.record(
+            session,
+            audit_actor(context),
+            Action.ORGANISATION_CREATE,
+            target_of(row),
+            None,
+            audit.organisation_snapshot(row),
+        )
         return Organisation.from_row(row)
 
     organisation, problems = await in_transaction(context, work)
@@ -175,8 +201,17 @@ async def organisation_update(
         org = await organisations.lock_organisation(
             session, expect_id(input.id, "Organisation", "id"), path="id"
         )
+        before = audit.organisation_snapshot(org)
         await organisations.update_organisation(
             session, org, name=input.name, super_user_cap=input.super_user_cap
+        )
+        await audit.record(
+            session,
+            audit_actor(context),
+            Action.ORGANISATION_UPDATE,
+            target_of(org),
+            before,
+            audit.organisation_snapshot(org),
         )
         return Organisation.from_row(org)
 
@@ -212,6 +247,14 @@ async def organisation_member_add(
                     password=None,
                     password_min_length=settings.password_min_length,
                 )
+                await audit.record(
+                    session,
+                    audit_actor(context),
+                    Action.USER_CREATE,
+                    target_of(found),
+                    None,
+                    audit.user_snapshot(found),
+                )
                 await password_reset.send_link(
                     session,
                     found,
@@ -223,6 +266,14 @@ async def organisation_member_add(
             user = found
         membership = await organisations.add_member(
             session, org, user, MembershipRole(input.role.value)
+        )
+        await audit.record(
+            session,
+            audit_actor(context),
+            Action.MEMBERSHIP_ADD,
+            target_of(membership),
+            None,
+            audit.membership_snapshot(membership),
         )
         return Membership.from_row(membership)
 
@@ -242,8 +293,17 @@ async def organisation_member_update(
         _require_member_manager(viewer, org_id)
         org = await organisations.lock_organisation(session, org_id)
         membership = await organisations.get_membership(session, org_id, user_id)
+        before = audit.membership_snapshot(membership)
         await organisations.change_member_role(
             session, org, membership, MembershipRole(input.role.value)
+        )
+        await audit.record(
+            session,
+            audit_actor(context),
+            Action.MEMBERSHIP_UPDATE,
+            target_of(membership),
+            before,
+            audit.membership_snapshot(membership),
         )
         return Membership.from_row(membership)
 
@@ -264,7 +324,16 @@ async def organisation_member_remove(
         org = await organisations.lock_organisation(session, org_id)
         membership = await organisations.get_membership(session, org_id, user_id)
         membership_id = membership.id
+        before = audit.membership_snapshot(membership)
         await organisations.remove_member(session, membership)
+        await audit.record(
+            session,
+            audit_actor(context),
+            Action.MEMBERSHIP_REMOVE,
+            audit.Target("Membership", membership_id),
+            before,
+            None,
+        )
         return Organisation.from_row(org), membership_id
 
     result, problems = await in_transaction(context, work)
@@ -285,6 +354,14 @@ async def team_create(info: strawberry.Info, input: TeamCreateInput) -> TeamCrea
     async def work(session: AsyncSession) -> TeamType:
         _require_admin(viewer)
         team = await teams.create_team(session, name=input.name, description=input.description)
+        await audit.record(
+            session,
+            audit_actor(context),
+            Action.TEAM_CREATE,
+            target_of(team),
+            None,
+            await audit.team_snapshot(session, team),
+        )
         return TeamType.from_row(team)
 
     team, problems = await in_transaction(context, work)
@@ -298,7 +375,16 @@ async def team_update(info: strawberry.Info, input: TeamUpdateInput) -> TeamUpda
     async def work(session: AsyncSession) -> TeamType:
         _require_admin(viewer)
         team = await _get_team(session, expect_id(input.id, "Team", "id"), "id")
+        before = await audit.team_snapshot(session, team)
         await teams.update_team(session, team, name=input.name, description=input.description)
+        await audit.record(
+            session,
+            audit_actor(context),
+            Action.TEAM_UPDATE,
+            target_of(team),
+            before,
+            await audit.team_snapshot(session, team),
+        )
         return TeamType.from_row(team)
 
     team, problems = await in_transaction(context, work)
@@ -313,7 +399,16 @@ async def team_member_add(info: strawberry.Info, input: TeamMemberAddInput) -> T
         _require_admin(viewer)
         team = await _get_team(session, expect_id(input.team_id, "Team", "teamId"), "teamId")
         user = await _get_user(session, expect_id(input.user_id, "User", "userId"))
+        before = await audit.team_snapshot(session, team)
         await teams.add_agent(session, team, user)
+        await audit.record(
+            session,
+            audit_actor(context),
+            Action.TEAM_ADD_AGENT,
+            target_of(team),
+            before,
+            await audit.team_snapshot(session, team),
+        )
         return TeamType.from_row(team)
 
     team, problems = await in_transaction(context, work)
@@ -329,7 +424,16 @@ async def team_member_remove(
     async def work(session: AsyncSession) -> TeamType:
         _require_admin(viewer)
         team = await _get_team(session, expect_id(input.team_id, "Team", "teamId"), "teamId")
+        before = await audit.team_snapshot(session, team)
         await teams.remove_agent(session, team, expect_id(input.user_id, "User", "userId"))
+        await audit.record(
+            session,
+            audit_actor(context),
+            Action.TEAM_REMOVE_AGENT,
+            target_of(team),
+            before,
+            await audit.team_snapshot(session, team),
+        )
         return TeamType.from_row(team)
 
     team, problems = await in_transaction(context, work)

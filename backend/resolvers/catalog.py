@@ -16,11 +16,12 @@ from backend.db.models import FormField as FormFieldRow
 from backend.db.models import IssueType as IssueTypeValue
 from backend.db.models import RequestCategory as CategoryRow
 from backend.db.models import RequestType as RequestTypeRow
-from backend.domain import catalog
+from backend.domain import audit, catalog
+from backend.domain.audit import Action, target_of
 from backend.domain.conditions import Condition
 from backend.domain.errors import forbidden
 from backend.domain.forms import FieldKind, FieldOption
-from backend.resolvers.common import in_transaction, require_viewer
+from backend.resolvers.common import audit_actor, in_transaction, require_viewer
 from backend.schema.catalog import (
     FormField,
     Portal,
@@ -158,9 +159,16 @@ async def request_category_create(
 
     async def work(session: AsyncSession) -> CategoryRow:
         _require_catalog_admin(viewer)
-        return await catalog.create_category(
-            session, name=input.name, description=input.description
+        row = await catalog.create_category(session, name=input.name, description=input.description)
+        await audit.record(
+            session,
+            audit_actor(context),
+            Action.CATEGORY_CREATE,
+            target_of(row),
+            None,
+            audit.category_snapshot(row),
         )
+        return row
 
     row, problems = await in_transaction(context, work)
     return RequestCategoryCreatePayload(
@@ -178,13 +186,23 @@ async def request_category_update(
     async def work(session: AsyncSession) -> CategoryRow:
         _require_catalog_admin(viewer)
         category = await catalog.get_category(session, expect_id(input.id, "RequestCategory", "id"))
-        return await catalog.update_category(
+        before = audit.category_snapshot(category)
+        await catalog.update_category(
             session,
             category,
             name=input.name,
             description=input.description,
             archived=input.archived,
         )
+        await audit.record(
+            session,
+            audit_actor(context),
+            Action.CATEGORY_UPDATE,
+            target_of(category),
+            before,
+            audit.category_snapshot(category),
+        )
+        return category
 
     row, problems = await in_transaction(context, work)
     return RequestCategoryUpdatePayload(
@@ -201,7 +219,17 @@ async def request_categories_reorder(
 
     async def work(session: AsyncSession) -> list[CategoryRow]:
         _require_catalog_admin(viewer)
-        return await catalog.reorder_categories(session, _ids(input.ids, "RequestCategory"))
+        before = await audit.category_order_snapshot(session)
+        rows = await catalog.reorder_categories(session, _ids(input.ids, "RequestCategory"))
+        await audit.record(
+            session,
+            audit_actor(context),
+            Action.CATEGORY_REORDER,
+            audit.PORTAL,
+            before,
+            await audit.category_order_snapshot(session),
+        )
+        return rows
 
     rows, problems = await in_transaction(context, work)
     return RequestCategoriesReorderPayload(
@@ -232,7 +260,7 @@ async def request_type_create(
         _require_catalog_admin(viewer)
         category_id = expect_id(input.category_id, "RequestCategory", "categoryId")
         team_id = expect_id(input.team_id, "Team", "teamId") if input.team_id else None
-        return await catalog.create_request_type(
+        row = await catalog.create_request_type(
             session,
             category_id=category_id,
             name=input.name,
@@ -242,6 +270,15 @@ async def request_type_create(
             default_priority_key=input.default_priority_key,
             team_id=team_id,
         )
+        await audit.record(
+            session,
+            audit_actor(context),
+            Action.REQUEST_TYPE_CREATE,
+            target_of(row),
+            None,
+            audit.request_type_snapshot(row),
+        )
+        return row
 
     row, problems = await in_transaction(context, work)
     return RequestTypeCreatePayload(
@@ -267,7 +304,8 @@ async def request_type_update(
             else None
         )
         priority = input.default_priority_key
-        return await catalog.update_request_type(
+        before = audit.request_type_snapshot(request_type)
+        await catalog.update_request_type(
             session,
             request_type,
             category_id=category_id,
@@ -279,6 +317,15 @@ async def request_type_update(
             team_id=_optional_id(input.team_id, "Team", "teamId"),
             archived=input.archived,
         )
+        await audit.record(
+            session,
+            audit_actor(context),
+            Action.REQUEST_TYPE_UPDATE,
+            target_of(request_type),
+            before,
+            audit.request_type_snapshot(request_type),
+        )
+        return request_type
 
     row, problems = await in_transaction(context, work)
     return RequestTypeUpdatePayload(
@@ -299,7 +346,17 @@ async def request_types_reorder(
             session, expect_id(input.category_id, "RequestCategory", "categoryId"), "categoryId"
         )
         ids = _ids(input.ids, "RequestType")
-        return category, await catalog.reorder_request_types(session, category, ids)
+        before = await audit.request_type_order_snapshot(session, category.id)
+        rows = await catalog.reorder_request_types(session, category, ids)
+        await audit.record(
+            session,
+            audit_actor(context),
+            Action.REQUEST_TYPE_REORDER,
+            target_of(category),
+            before,
+            await audit.request_type_order_snapshot(session, category.id),
+        )
+        return category, rows
 
     result, problems = await in_transaction(context, work)
     return RequestTypesReorderPayload(
@@ -338,6 +395,14 @@ async def form_field_create(
             constraints=_constraints(input.constraints),
             conditions=_conditions(input.conditions) or [],
         )
+        await audit.record(
+            session,
+            audit_actor(context),
+            Action.FORM_FIELD_CREATE,
+            target_of(row),
+            None,
+            audit.form_field_snapshot(row),
+        )
         return row, request_type
 
     result, problems = await in_transaction(context, work)
@@ -358,6 +423,7 @@ async def form_field_update(
         _require_catalog_admin(viewer)
         row = await catalog.get_form_field(session, expect_id(input.id, "FormField", "id"))
         request_type = await catalog.lock_request_type(session, row.request_type_id)
+        before = audit.form_field_snapshot(row)
         default = input.default_value
         row = await catalog.update_form_field(
             session,
@@ -372,6 +438,14 @@ async def form_field_update(
             constraints=_constraints(input.constraints),
             conditions=_conditions(input.conditions),
             archived=input.archived,
+        )
+        await audit.record(
+            session,
+            audit_actor(context),
+            Action.FORM_FIELD_UPDATE,
+            target_of(row),
+            before,
+            audit.form_field_snapshot(row),
         )
         return row, request_type
 
@@ -396,7 +470,16 @@ async def form_fields_reorder(
             expect_id(input.request_type_id, "RequestType", "requestTypeId"),
             "requestTypeId",
         )
+        before = await audit.form_order_snapshot(session, request_type)
         await catalog.reorder_form_fields(session, request_type, _ids(input.ids, "FormField"))
+        await audit.record(
+            session,
+            audit_actor(context),
+            Action.FORM_FIELD_REORDER,
+            target_of(request_type),
+            before,
+            await audit.form_order_snapshot(session, request_type),
+        )
         return request_type
 
     row, problems = await in_transaction(context, work)
@@ -417,7 +500,18 @@ async def priority_scheme_set(
 
     async def work(session: AsyncSession) -> Any:
         _require_catalog_admin(viewer)
-        return await catalog.set_priority_scheme(session, input.key)
+        settings = await catalog.portal_settings(session)
+        before = await audit.priority_scheme_snapshot(session, settings.priority_scheme_key)
+        scheme = await catalog.set_priority_scheme(session, input.key)
+        await audit.record(
+            session,
+            audit_actor(context),
+            Action.PRIORITY_SCHEME_SET,
+            audit.PORTAL,
+            before,
+            await audit.priority_scheme_snapshot(session, scheme.key),
+        )
+        return scheme
 
     scheme, problems = await in_transaction(context, work)
     return PrioritySchemeSetPayload(

@@ -10,7 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.viewer import Viewer
 from backend.context import Context
+from backend.domain.audit import Actor
 from backend.domain.errors import DomainError, Problem
+from backend.observability.request_id import current_request_id
 from backend.schema.errors import Unauthenticated
 
 T = TypeVar("T")
@@ -20,6 +22,12 @@ def require_viewer(context: Context) -> Viewer:
     if context.viewer is None:
         raise Unauthenticated()
     return context.viewer
+
+
+def audit_actor(context: Context) -> Actor:
+    """The signed-in viewer as the actor of audit log entries, with the request's id."""
+    viewer = require_viewer(context)
+    return Actor(viewer.user_id, viewer.email, request_id=current_request_id())
 
 
 CONFLICT = Problem(

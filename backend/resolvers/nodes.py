@@ -16,6 +16,7 @@ from backend.db.models import User as UserRow
 from backend.loaders.organisations import MEMBERSHIP_COLUMNS
 from backend.resolvers import catalog as catalog_nodes
 from backend.resolvers.attachments import attachment_node
+from backend.resolvers.audit import audit_log_entry_node
 from backend.resolvers.common import require_viewer
 from backend.resolvers.detail import comment_node
 from backend.resolvers.requests import visible_request
@@ -84,6 +85,7 @@ NODE_RESOLVERS: dict[str, Resolver] = {
     "RequestType": catalog_nodes.request_type_node,
     "FormField": catalog_nodes.form_field_node,
     "Attachment": attachment_node,
+    "AuditLogEntry": audit_log_entry_node,
 }
 
 

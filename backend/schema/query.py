@@ -6,9 +6,11 @@ from typing import Annotated
 
 import strawberry
 
+from backend.resolvers import audit as audit_resolvers
 from backend.resolvers import catalog as catalog_resolvers
 from backend.resolvers import lists, overview, requests
 from backend.resolvers.nodes import resolve_node
+from backend.schema.audit import AuditLogEntry, AuditLogFilter
 from backend.schema.catalog import Portal
 from backend.schema.enums import UserRole
 from backend.schema.errors import BadUserInput
@@ -91,6 +93,20 @@ class Query:
         after: After = None,
     ) -> RequestConnection:
         return await overview.requests(info, filter, order_by, first, after)
+
+    @strawberry.field(
+        description="Admin actions, newest first (admins only; others get FORBIDDEN)."
+    )
+    async def audit_log(
+        self,
+        info: strawberry.Info,
+        first: First = 20,
+        after: After = None,
+        filter: Annotated[
+            AuditLogFilter | None, strawberry.argument(description="Which entries.")
+        ] = None,
+    ) -> Connection[AuditLogEntry]:
+        return await audit_resolvers.audit_log(info, first, after, filter)
 
     @strawberry.field(
         description="The customer portal: categories, request types and their forms that you can "
