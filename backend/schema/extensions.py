@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 
-from graphql import GraphQLError
+from graphql import GraphQLError, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -16,6 +17,8 @@ from strawberry.extensions import (
 )
 
 from backend.config import Settings
+from backend.observability.request_id import current_request_id
+from backend.schema.input_limits import InputLimits, input_rule
 
 log = logging.getLogger("frontdesk.graphql")
 
@@ -34,6 +37,8 @@ def _code_for(error: GraphQLError) -> str:
         return "QUERY_TOO_LARGE"
     if message.startswith("Syntax Error"):
         return "GRAPHQL_PARSE_FAILED"
+    if message.startswith("GraphQL introspection has been disabled"):
+        return "INTROSPECTION_DISABLED"
     if "exceeds maximum operation depth" in message:
         return "QUERY_TOO_DEEP"
     if "aliases found" in message or ("alias" in message.lower() and "maximum" in message.lower()):
@@ -41,12 +46,22 @@ def _code_for(error: GraphQLError) -> str:
     return "GRAPHQL_VALIDATION_FAILED"
 
 
+def _internal_error_extensions() -> dict[str, str]:
+    """The code, and the request id that support can find in the logs (when serving one)."""
+    request_id = current_request_id()
+    if request_id is None:
+        return {"code": "INTERNAL_SERVER_ERROR"}
+    return {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
+
+
 class ErrorCodes(SchemaExtension):
     """Give every error a stable `extensions.code`; outside development, replace unexpected
-    errors (bugs) by a generic message so internals never leak."""
+    errors (bugs) by a generic message so internals never leak. Those carry the request id,
+    which the log line with the traceback carries too."""
 
-    def __init__(self, *, mask: bool) -> None:
+    def __init__(self, *, mask: bool, count: Callable[[str], None] | None = None) -> None:
         self.mask = mask
+        self.count = count
 
     def _process(self, error: GraphQLError) -> GraphQLError:
         if error.extensions and "code" in error.extensions:
@@ -68,7 +83,7 @@ class ErrorCodes(SchemaExtension):
             positions=error.positions,
             path=error.path,
             original_error=None if self.mask else error.original_error,
-            extensions={"code": "INTERNAL_SERVER_ERROR"},
+            extensions=_internal_error_extensions(),
         )
 
     def on_operation(self) -> Iterator[None]:
@@ -77,6 +92,9 @@ class ErrorCodes(SchemaExtension):
         errors = getattr(result, "errors", None)
         if errors:
             result.errors = [self._process(e) for e in errors]  # type: ignore[union-attr]
+            if self.count is not None:
+                for error in result.errors:  # type: ignore[union-attr]
+                    self.count(error.extensions["code"])
 
 
 class SafeParserCache(ParserCache):
@@ -95,14 +113,26 @@ class SafeParserCache(ParserCache):
         yield
 
 
-def schema_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
-    """Factories: strawberry builds fresh extensions per operation (the caches are shared)."""
+def schema_extensions(
+    settings: Settings, count_error: Callable[[str], None] | None = None
+) -> list[Callable[[], SchemaExtension]]:
+    """Factories: strawberry builds fresh extensions per operation (the caches are shared).
+    `count_error` hears the code of every error answered (metrics)."""
     mask = not settings.is_development
+    # Rule classes are built once: the validation cache is keyed by the rules, and strawberry's
+    # limiters make new rule classes per instance (per request), so it would never hit.
+    limit_rules = [
+        *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+    ]
+    if not settings.introspection_enabled:
+        limit_rules.append(NoSchemaIntrospectionCustomRule)
+    input_values_rule = input_rule(settings.max_input_list_items)
     return [
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: AddValidationRules(limit_rules),
         lambda: SafeParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
-        lambda: ErrorCodes(mask=mask),
+        lambda: InputLimits(input_values_rule, settings.max_input_list_items),  # after the cache
+        lambda: ErrorCodes(mask=mask, count=count_error),
     ]
