@@ -1,11 +1,10 @@
 import { notifications } from '@mantine/notifications';
 
-/** A short confirmation in the corner (its close button labelled for screen readers). */
+/** A short confirmation in the corner (the theme labels its close button). */
 export function notify(message: string): void {
   notifications.show({
     message,
     color: 'green',
     autoClose: 3000,
-    closeButtonProps: { 'aria-label': 'Dismiss' },
   });
 }

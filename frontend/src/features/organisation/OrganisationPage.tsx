@@ -40,7 +40,7 @@ import { splitUserErrors } from '../request-detail/userErrors';
 import { capacity, capacityText, type Capacity } from './capacity';
 import { MemberAddMutation, MemberRemoveMutation, MemberUpdateMutation, OrganisationQuery } from './operations';
 import classes from './Organisation.module.css';
-import { notify } from '../request-detail/notify';
+import { notify } from '../../app/notify';
 
 const ROLE_OPTIONS = [
   { value: 'MEMBER', label: 'Member' },

@@ -59,7 +59,7 @@ import { ShareDialog } from './ShareDialog';
 import { formatValue } from './timeline';
 import { AttachmentLink, TimelineView } from './TimelineView';
 import { useLiveTimeline } from './useLiveTimeline';
-import { notify } from './notify';
+import { notify } from '../../app/notify';
 
 type Request = RequestDetailFieldsFragment;
 type Action = 'cancel' | 'reopen' | 'escalate' | null;
