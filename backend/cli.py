@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -18,8 +17,10 @@ from backend.config import Settings, get_settings
 from backend.db.engine import Database
 from backend.db.migrate import upgrade
 from backend.db.models import MembershipRole, Organisation, Team, UserRole
-from backend.domain import organisations, teams, users
+from backend.domain import audit, organisations, teams, users
+from backend.domain.audit import Action, cli_actor, target_of
 from backend.domain.errors import DomainError
+from backend.observability.logging import configure_logging, logging_config
 
 app = typer.Typer(help="Frontdesk, a customer service portal.", no_args_is_help=True)
 user_app = typer.Typer(help="Manage users.", no_args_is_help=True)
@@ -63,10 +64,6 @@ def _run(work: Callable[[Database, Settings], Awaitable[T]], *, migrate: bool = 
         raise _fail(f"database error: {error}") from None
 
 
-def _configure_logging() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-
-
 @app.command()
 def migrate() -> None:
     """Apply pending database migrations."""
@@ -87,13 +84,13 @@ def serve(
     """Apply pending migrations, then serve the portal with uvicorn."""
     import uvicorn
 
-    _configure_logging()
+    settings = get_settings()
+    configure_logging(settings)  # JSON or text lines with request ids (FRONTDESK_LOG_FORMAT)
 
     async def work(db: Database, settings: Settings) -> None:
         return None
 
     _run(work)
-    settings = get_settings()
     if workers > 1 and not settings.redis_url:
         typer.secho(
             "warning: several workers without FRONTDESK_REDIS_URL: live updates reach only "
@@ -103,12 +100,14 @@ def serve(
         )
     typer.echo(f"Frontdesk on http://{host}:{port}/graphql ({settings.env.value} mode)")
     uvicorn.run(
-        "backend.app:create_app",
+        "backend.tuned_app:create_tuned_app",  # gc.freeze() and tuned thresholds
         factory=True,
         host=host,
         port=port,
         workers=workers,
-        log_level="info",
+        log_config=logging_config(settings),  # applied again in every worker process
+        log_level=settings.log_level.lower(),
+        access_log=False,  # the app logs each request itself, with its request id
         proxy_headers=True,
         # Protocol-level pings find dead WebSocket peers (graphql-transport-ws has its own).
         ws_ping_interval=settings.ws_ping_interval_seconds,
@@ -181,6 +180,14 @@ def user_create(
                 password=password,
                 password_min_length=settings.password_min_length,
             )
+            await audit.record(
+                session,
+                cli_actor(),
+                Action.USER_CREATE,
+                target_of(user),
+                None,
+                audit.user_snapshot(user),
+            )
             return user.email
 
     typer.echo(f"created {role.value.lower()} {_run(work)}")
@@ -219,6 +226,14 @@ def org_create(
                 if super_user_cap is None
                 else super_user_cap,
             )
+            await audit.record(
+                session,
+                cli_actor(),
+                Action.ORGANISATION_CREATE,
+                target_of(org),
+                None,
+                audit.organisation_snapshot(org),
+            )
             return org.name
 
     typer.echo(f"created organisation {_run(work)}")
@@ -241,7 +256,15 @@ def org_add_member(
             if user is None:
                 raise DomainError.single("email", "NOT_FOUND", f"no user {email!r}")
             await organisations.lock_organisation(session, organisation.id)
-            await organisations.add_member(session, organisation, user, role)
+            membership = await organisations.add_member(session, organisation, user, role)
+            await audit.record(
+                session,
+                cli_actor(),
+                Action.MEMBERSHIP_ADD,
+                target_of(membership),
+                None,
+                audit.membership_snapshot(membership),
+            )
             return f"added {user.email} to {organisation.name} as {role.value.lower()}"
 
     typer.echo(_run(work))
@@ -260,6 +283,14 @@ def team_create(
     async def work(db: Database, settings: Settings) -> str:
         async with db.transaction() as session:
             team = await teams.create_team(session, name=name, description=description)
+            await audit.record(
+                session,
+                cli_actor(),
+                Action.TEAM_CREATE,
+                target_of(team),
+                None,
+                await audit.team_snapshot(session, team),
+            )
             return team.name
 
     typer.echo(f"created team {_run(work)}")
@@ -280,7 +311,16 @@ def team_add_agent(
             user = await users.find_by_email(session, email)
             if user is None:
                 raise DomainError.single("email", "NOT_FOUND", f"no user {email!r}")
+            before = await audit.team_snapshot(session, row)
             await teams.add_agent(session, row, user)
+            await audit.record(
+                session,
+                cli_actor(),
+                Action.TEAM_ADD_AGENT,
+                target_of(row),
+                before,
+                await audit.team_snapshot(session, row),
+            )
             return f"added {user.email} to {row.name}"
 
     typer.echo(_run(work))

@@ -16,6 +16,11 @@ class Environment(StrEnum):
     TEST = "test"
 
 
+class LogFormat(StrEnum):
+    JSON = "json"
+    TEXT = "text"
+
+
 # Formats people attach to support requests. Never HTML or SVG: a browser would run them.
 DEFAULT_ATTACHMENT_TYPES = (
     "image/png",
@@ -78,18 +83,45 @@ class Settings(BaseSettings):
     session_ttl_hours: int = Field(24 * 14, description="Lifetime of a sign-in session")
     password_reset_ttl_minutes: int = Field(60, description="Lifetime of a password reset token")
     invitation_ttl_hours: int = Field(72, description="Lifetime of an invitation link")
-    password_min_length: int = Field(10, description="Minimum password length")
+    password_min_length: int = Field(
+        10, ge=1, le=256, description="Minimum password length (the maximum is 256)"
+    )
     login_max_failures_per_account: int = Field(
-        5, description="Failed sign-ins per account within the window before it is throttled"
+        5, ge=1, description="Failed sign-ins per account within the window before backoff"
     )
     login_max_failures_per_address: int = Field(
-        20, description="Failed sign-ins per client address within the window before throttling"
+        20, ge=1, description="Failed sign-ins per client address within the window before backoff"
     )
-    login_window_seconds: int = Field(900, description="Window for counting failed sign-ins")
+    login_window_seconds: int = Field(
+        3600, ge=1, description="Failed sign-ins older than this are forgotten"
+    )
+    login_backoff_base_seconds: int = Field(
+        30, ge=1, description="First lock-out once the free failures are used; doubles per failure"
+    )
+    login_backoff_max_seconds: int = Field(
+        900, ge=1, description="Longest lock-out after repeated failed sign-ins"
+    )
+    password_reset_max_per_email: int = Field(
+        3, ge=1, description="Password reset requests per e-mail address within the window"
+    )
+    password_reset_max_per_address: int = Field(
+        10, ge=1, description="Password reset requests per client address within the window"
+    )
+    password_reset_window_seconds: int = Field(
+        3600, ge=1, description="Window for counting password reset requests"
+    )
     super_user_cap: int = Field(4, description="Default maximum super users per organisation")
     max_query_depth: int = Field(12, description="Maximum GraphQL query depth")
     max_aliases: int = Field(30, description="Maximum aliases per GraphQL document")
     max_tokens: int = Field(3000, description="Maximum tokens per GraphQL document")
+    max_input_list_items: int = Field(
+        1000, ge=1, description="Most items in any list of a GraphQL input (arguments, variables)"
+    )
+    max_body_bytes: int = Field(
+        1024 * 1024,
+        ge=1024,
+        description="Largest accepted request body in bytes; uploads have attachment_max_bytes",
+    )
     db_pool_size: int = Field(10, description="Connection pool size (PostgreSQL)")
     # At most 2 GiB - 1: attachments.size is a 32-bit integer column.
     attachment_max_bytes: int = Field(
@@ -117,6 +149,27 @@ class Settings(BaseSettings):
     assign_within_team: bool = Field(
         False, description="Whether assignees must be members of the request's team"
     )
+    spa_dir: Path = Field(
+        Path(__file__).resolve().parents[1] / "frontend" / "dist",
+        description="Directory of the built web app served at / (frontend/dist of the source)",
+    )
+    # Operations (README "Operations"): introspection, logs, metrics.
+    introspection: bool | None = Field(
+        None, description="Whether GraphQL introspection is allowed; default: off in production"
+    )
+    log_format: LogFormat | None = Field(
+        None, description="json (one object per line) or text; default: json in production"
+    )
+    log_level: str = Field(
+        "INFO",
+        pattern=r"(?i)^(debug|info|warning|error|critical)$",
+        description="Level of the server's logs: DEBUG, INFO, WARNING, ERROR or CRITICAL",
+    )
+    access_log: bool = Field(True, description="Whether the server logs one line per request")
+    metrics_enabled: bool = Field(False, description="Whether /metrics serves Prometheus metrics")
+    metrics_token: str | None = Field(
+        None, description="When set, /metrics requires `Authorization: Bearer <token>`"
+    )
 
     @property
     def is_development(self) -> bool:
@@ -138,8 +191,19 @@ class Settings(BaseSettings):
 
     @property
     def secure_cookies(self) -> bool:
-        # Secure cookies behind TLS; a plain-http development URL must still work in a browser.
-        return self.public_url.startswith("https://")
+        # Secure cookies behind TLS, and always in production (TLS may end at a proxy); a
+        # plain-http development URL must still work in a browser.
+        return self.is_production or self.public_url.startswith("https://")
+
+    @property
+    def introspection_enabled(self) -> bool:
+        return not self.is_production if self.introspection is None else self.introspection
+
+    @property
+    def json_logs(self) -> bool:
+        if self.log_format is None:
+            return self.is_production
+        return self.log_format == LogFormat.JSON
 
 
 def get_settings() -> Settings:

@@ -22,6 +22,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.auth import throttle
 from backend.background import running
 from backend.config import Settings
 from backend.db.base import utcnow
@@ -78,7 +79,17 @@ async def auto_close_round(settings: Settings, db: Database, holder: str, ttl: t
         if not await take_lease(session, AUTO_CLOSE, holder, ttl):
             return 0
     async with db.transaction() as session:
-        return await close_resolved(session, utcnow(), settings.auto_close_working_days)
+        closed = await close_resolved(session, utcnow(), settings.auto_close_working_days)
+    # The same holder forgets sign-in failures and reset requests past their windows, so
+    # the throttle tables stay small.
+    async with db.transaction() as session:
+        now = utcnow()
+        await throttle.prune(
+            session,
+            login_before=now - timedelta(seconds=settings.login_window_seconds),
+            reset_before=now - timedelta(seconds=settings.password_reset_window_seconds),
+        )
+    return closed
 
 
 async def _auto_close_forever(settings: Settings, db: Database, interval: float) -> None:

@@ -33,6 +33,7 @@ def make_settings(
         # One shared address (127.0.0.1) runs every test: per-address throttling is tested
         # on its own server with low limits.
         "login_max_failures_per_address": 10_000,
+        "password_reset_max_per_address": 10_000,
         **overrides,
     }
     settings = Settings(**options)

@@ -21,6 +21,10 @@ class Mutation:
     password_reset = _m(
         resolver=auth.password_reset_, description="Set a new password with a reset token."
     )
+    password_change = _m(
+        resolver=auth.password_change,
+        description="Change your own password (signed in with a session, not an API token).",
+    )
     api_token_create = _m(
         resolver=auth.api_token_create, description="Create an API token; shown once."
     )
