@@ -78,6 +78,7 @@ async def _pages(
             first=first,
             after_id=after,
             where=where,
+            where_key=include_internal,
         )
         for request_id in request_ids:
             results[(request_id, first, after, include_internal)] = pages.get(request_id, ([], 0))

@@ -1,39 +1,86 @@
 """Batch query helpers shared by the loaders: rows by id, and windowed pages per parent.
 
-Each helper issues exactly one SQL statement, in a session of its own: DataLoader batches of
-one tick run concurrently and an AsyncSession must not be shared between them.
+Each helper issues exactly one SQL statement, on a connection of its own: DataLoader batches of
+one tick run concurrently and a connection must not be shared between them. They run Core
+statements on a plain connection (no ORM session: these rows become API objects directly),
+and the statements are built once per shape with bound parameters, so a batch costs binding
+values, not rebuilding SQL.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, select
 from sqlalchemy.engine import Row
 
 from backend.db.engine import Database
+
+_BY_ID: dict[tuple[Any, ...], Select[Any]] = {}
+_WINDOWED: dict[tuple[Any, ...], Select[Any]] = {}
+
+
+async def fetch_all(db: Database, stmt: Any, params: dict[str, Any] | None = None) -> list[Any]:
+    """All rows of one Core statement on a pooled connection of its own."""
+    async with db.engine.connect() as connection:
+        return list((await connection.execute(stmt, params or {})).all())
 
 
 async def rows_by_id(
     db: Database, columns: Sequence[Any], id_column: Any, ids: Sequence[int]
 ) -> list[Row[Any] | None]:
-    async with db.read() as session:
-        result = await session.execute(select(*columns).where(id_column.in_(set(ids))))
-        by_id = {row.id: row for row in result}
+    key = (*columns, id_column)
+    stmt = _BY_ID.get(key)
+    if stmt is None:
+        stmt = _BY_ID[key] = select(*columns).where(
+            id_column.in_(bindparam("fd_ids", expanding=True))
+        )
+    by_id = {row.id: row for row in await fetch_all(db, stmt, {"fd_ids": list(set(ids))})}
     return [by_id.get(i) for i in ids]
 
 
 async def rows_grouped(
     db: Database, stmt: Select[Any], key_column: str, keys: Sequence[int]
 ) -> list[list[Row[Any]]]:
-    async with db.read() as session:
-        result = await session.execute(stmt)
-        grouped: dict[int, list[Row[Any]]] = defaultdict(list)
-        for row in result:
-            grouped[getattr(row, key_column)].append(row)
+    grouped: dict[int, list[Row[Any]]] = defaultdict(list)
+    for row in await fetch_all(db, stmt):
+        grouped[getattr(row, key_column)].append(row)
     return [grouped.get(k, []) for k in keys]
+
+
+def _windowed_statement(
+    columns: Sequence[Any],
+    parent_column: Any,
+    id_column: Any,
+    where: Sequence[ColumnElement[bool]],
+    with_after: bool,
+) -> Select[Any]:
+    inner = (
+        select(
+            *columns,
+            parent_column.label("fd_parent"),
+            id_column.label("fd_id"),
+            func.count().over(partition_by=parent_column).label("fd_total"),
+        )
+        .where(parent_column.in_(bindparam("fd_parents", expanding=True)), *where)
+        .subquery()
+    )
+    middle = select(
+        inner,
+        func.row_number()
+        .over(partition_by=inner.c.fd_parent, order_by=inner.c.fd_id)
+        .label("fd_rn"),
+    )
+    if with_after:
+        middle = middle.where(inner.c.fd_id > bindparam("fd_after"))
+    middle_sq = middle.subquery()
+    return (
+        select(middle_sq)
+        .where(middle_sq.c.fd_rn <= bindparam("fd_limit"))
+        .order_by(middle_sq.c.fd_parent, middle_sq.c.fd_rn)
+    )
 
 
 async def windowed_pages(
@@ -46,49 +93,38 @@ async def windowed_pages(
     first: int,
     after_id: int | None,
     where: Sequence[ColumnElement[bool]] = (),
+    where_key: Hashable | None = None,
 ) -> dict[int, tuple[list[Row[Any]], int]]:
     """Up to first + 1 rows (the extra one tells whether a next page exists) per parent,
-    ordered by id after `after_id`, with each parent's total, in one statement."""
-    inner = (
-        select(
-            *columns,
-            parent_column.label("fd_parent"),
-            id_column.label("fd_id"),
-            func.count().over(partition_by=parent_column).label("fd_total"),
-        )
-        .where(parent_column.in_(set(parent_ids)), *where)
-        .subquery()
-    )
-    middle = select(
-        inner,
-        func.row_number()
-        .over(partition_by=inner.c.fd_parent, order_by=inner.c.fd_id)
-        .label("fd_rn"),
-    )
+    ordered by id after `after_id`, with each parent's total, in one statement.
+
+    The statement is built once per shape and cached; a non-empty `where` is cached only
+    under the caller's `where_key`, which must name everything the conditions depend on."""
+    cacheable = not where or where_key is not None
+    key = (*columns, parent_column, id_column, where_key, after_id is not None)
+    stmt = _WINDOWED.get(key) if cacheable else None
+    if stmt is None:
+        stmt = _windowed_statement(columns, parent_column, id_column, where, after_id is not None)
+        if cacheable:
+            _WINDOWED[key] = stmt
+    params: dict[str, Any] = {"fd_parents": list(set(parent_ids)), "fd_limit": first + 1}
     if after_id is not None:
-        middle = middle.where(inner.c.fd_id > after_id)
-    middle_sq = middle.subquery()
-    stmt = (
-        select(middle_sq)
-        .where(middle_sq.c.fd_rn <= first + 1)
-        .order_by(middle_sq.c.fd_parent, middle_sq.c.fd_rn)
-    )
+        params["fd_after"] = after_id
     pages: dict[int, tuple[list[Row[Any]], int]] = {}
-    async with db.read() as session:
-        for row in await session.execute(stmt):
-            rows, _ = pages.get(row.fd_parent, ([], 0))
-            rows.append(row)
-            pages[row.fd_parent] = (rows, row.fd_total)
+    for row in await fetch_all(db, stmt, params):
+        rows, _ = pages.get(row.fd_parent, ([], 0))
+        rows.append(row)
+        pages[row.fd_parent] = (rows, row.fd_total)
     if after_id is not None:
         # Parents whose rows all precede the cursor still need their total.
         missing = [p for p in set(parent_ids) if p not in pages]
         if missing:
-            async with db.read() as session:
-                totals = await session.execute(
-                    select(parent_column, func.count())
-                    .where(parent_column.in_(missing), *where)
-                    .group_by(parent_column)
-                )
-                for parent, total in totals:
-                    pages[parent] = ([], total)
+            totals = await fetch_all(
+                db,
+                select(parent_column, func.count())
+                .where(parent_column.in_(missing), *where)
+                .group_by(parent_column),
+            )
+            for parent, total in totals:
+                pages[parent] = ([], total)
     return pages

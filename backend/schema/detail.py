@@ -17,6 +17,8 @@ from backend.domain.timeline import EventKind
 from backend.schema.attachments import Attachment
 from backend.schema.catalog import PriorityLevel, _active_scheme
 from backend.schema.enums import RequestStatus, Visibility
+from backend.schema.errors import BadUserInput
+from backend.schema.execution import connection_items, preresolve, wanted
 from backend.schema.relay import (
     MAX_PAGE_SIZE,
     Connection,
@@ -322,9 +324,68 @@ async def request_comments(
     rows, total = await info.context.loaders.detail.comment_page.load(
         (root.pk, size, after_id(after), include)
     )
-    return to_connection(
-        Page(rows, total), size, after is not None, Comment.from_row, lambda r: (r.id,)
+    connection = comments_connection(rows, total, size, after)
+    await _preload_people(
+        info,
+        connection.nodes,
+        "CommentConnection",
+        "CommentEdge",
+        ("Comment", "Node"),
+        {"author": "author_id"},
     )
+    return connection
+
+
+async def _preload_people(
+    info: strawberry.Info,
+    items: list[Any],
+    connection: str,
+    edge: str,
+    item_types: tuple[str, ...],
+    people: dict[str, str],
+) -> None:
+    """The users of a page's items (authors, actors) in one batch, handed to the executor
+    (`preresolve`) instead of one resolver call per item."""
+    fields = wanted(connection_items(info.selected_fields, connection, edge, item_types), people)
+    if not fields or not items:
+        return
+    ids = {getattr(item, people[name], None) for item in items for name, _ in fields.values()}
+    rows = await info.context.loaders.user.load_many(sorted(i for i in ids if i is not None))
+    users = {row.id: User.from_row(row) for row in rows if row is not None}
+    for key, (name, _) in fields.items():
+        for item in items:
+            if hasattr(item, people[name]):
+                pk = getattr(item, people[name])
+                preresolve(item, key, name, users.get(pk) if pk is not None else None)
+
+
+def comments_connection(rows: Any, total: int, size: int, after: str | None) -> Connection[Comment]:
+    return to_connection(
+        Page(rows, total), size, after is not None, Comment.from_row, _comment_cursor
+    )
+
+
+def _comment_cursor(row: Any) -> tuple[int]:
+    return (row.id,)
+
+
+async def comments_of_many(
+    info: strawberry.Info, pks: list[int], first: Any, after: Any
+) -> list[Connection[Comment]] | None:
+    """`comments(first:, after:)` of several requests in one batch, as request_comments
+    gives them one by one; None when the arguments are invalid (the field reports that)."""
+    try:
+        # Selection arguments written as literals arrive as their source text.
+        first = int(first) if isinstance(first, str) else first
+        size = check_first(20 if first is None else first)
+        after_pk = after_id(after)
+    except (BadUserInput, ValueError, TypeError):
+        return None
+    include = policies.can_see_internal(info.context.viewer)
+    pages = await info.context.loaders.detail.comment_page.load_many(
+        [(pk, size, after_pk, include) for pk in pks]
+    )
+    return [comments_connection(rows, total, size, after) for rows, total in pages]
 
 
 async def request_timeline(
@@ -335,9 +396,39 @@ async def request_timeline(
     rows, total = await info.context.loaders.detail.event_page.load(
         (root.pk, size, after_id(after), include)
     )
-    return to_connection(
+    connection = to_connection(
         Page(rows, total), size, after is not None, event_from_row, lambda r: (r.id,)
     )
+    item_types = ("TimelineEvent", *(t.__name__ for t in EVENT_TYPES))
+    await _preload_people(
+        info,
+        connection.nodes,
+        "TimelineEventConnection",
+        "TimelineEventEdge",
+        item_types,
+        {"actor": "actor_id"},
+    )
+    await _preload_event_comments(info, connection.nodes, item_types)
+    return connection
+
+
+async def _preload_event_comments(
+    info: strawberry.Info, events: list[Any], item_types: tuple[str, ...]
+) -> None:
+    """CommentAddedEvent.comment of a page of events in one batch, by the field's own rule."""
+    selected = connection_items(
+        info.selected_fields, "TimelineEventConnection", "TimelineEventEdge", item_types
+    )
+    fields = wanted(selected, ["comment"])
+    commented = [e for e in events if isinstance(e, CommentAddedEvent)]
+    if not fields or not commented:
+        return
+    rows = await info.context.loaders.detail.comment.load_many([e.comment_id for e in commented])
+    see_internal = policies.can_see_internal(info.context.viewer)
+    for key, (name, _) in fields.items():
+        for event, row in zip(commented, rows, strict=True):
+            visible = row is not None and (see_internal or not row.internal)
+            preresolve(event, key, name, Comment.from_row(row) if visible else None)
 
 
 async def request_notifications_enabled(root: Any, info: strawberry.Info) -> bool:

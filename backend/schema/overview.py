@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
 import strawberry
 from strawberry import Private
@@ -11,7 +12,7 @@ from backend.domain import overview
 from backend.domain import overview_columns as columns
 from backend.schema.enums import RequestStatus
 from backend.schema.errors import UserError
-from backend.schema.relay import Edge, PageInfo
+from backend.schema.relay import Edge, PageInfo, make_edges
 from backend.schema.requests import Request
 
 StatusCategory = strawberry.enum(
@@ -87,13 +88,18 @@ class RequestOrder:
 
 @strawberry.type(description="A page of requests: use `first` and `after` to page.")
 class RequestConnection:
-    edges: list[Edge[Request]] = strawberry.field(description="Requests with their cursors.")
+    edges: list[Edge[Request]] = strawberry.field(
+        resolver=lambda root: make_edges(root.rows, root.nodes, root.cursor_of),
+        description="Requests with their cursors.",
+    )
     page_info: PageInfo = strawberry.field(description="Paging information.")
+    # Cursors are made only when `edges` is selected (the overview asks for `nodes`).
+    rows: Private[Sequence[Any]]
+    cursor_of: Private[Callable[[Any], Sequence[Any]]]
     count: Private[Callable[[], Awaitable[int]]]
-
-    @strawberry.field(description="The requests of this page, without cursors.")
-    def nodes(self) -> list[Request]:
-        return [edge.node for edge in self.edges]
+    nodes: list[Request] = strawberry.field(
+        description="The requests of this page, without cursors."
+    )
 
     @strawberry.field(
         description="Number of requests in the whole filtered list (counted only when asked)."

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import strawberry
+from strawberry import Private
 
 from backend.domain import global_ids
 from backend.domain.errors import DomainError
@@ -69,10 +70,21 @@ NodeT = TypeVar("NodeT")
 class PageInfo:
     has_next_page: bool = strawberry.field(description="More items follow this page.")
     has_previous_page: bool = strawberry.field(description="Items precede this page.")
-    start_cursor: str | None = strawberry.field(description="Cursor of the first item.")
-    end_cursor: str | None = strawberry.field(
-        description="Cursor of the last item; pass as `after`."
+    start_cursor: str | None = strawberry.field(
+        resolver=lambda root: root.cursor(0), description="Cursor of the first item."
     )
+    end_cursor: str | None = strawberry.field(
+        resolver=lambda root: root.cursor(-1),
+        description="Cursor of the last item; pass as `after`.",
+    )
+    # Cursors are encoded only when asked for (lists of lists rarely select them).
+    rows: Private[Sequence[Any]] = ()
+    cursor_of: Private[Callable[[Any], Sequence[Any]] | None] = None
+
+    def cursor(self, index: int) -> str | None:
+        if not self.rows or self.cursor_of is None:
+            return None
+        return encode_cursor(self.cursor_of(self.rows[index]))
 
 
 @strawberry.type(description="An item of a list with its cursor.")
@@ -83,13 +95,24 @@ class Edge(Generic[NodeT]):
 
 @strawberry.type(description="A page of a list that can grow: use `first` and `after` to page.")
 class Connection(Generic[NodeT]):
-    edges: list[Edge[NodeT]] = strawberry.field(description="Items with their cursors.")
+    edges: list[Edge[NodeT]] = strawberry.field(
+        resolver=lambda root: make_edges(root.rows, root.nodes, root.cursor_of),
+        description="Items with their cursors.",
+    )
     page_info: PageInfo = strawberry.field(description="Paging information.")
     total_count: int = strawberry.field(description="Number of items in the whole list.")
+    nodes: list[NodeT] = strawberry.field(description="The items of this page, without cursors.")
+    # Cursors are made only when `edges` is selected: most lists ask for `nodes` alone.
+    rows: Private[Sequence[Any]] = ()
+    cursor_of: Private[Callable[[Any], Sequence[Any]]] = tuple
 
-    @strawberry.field(description="The items of this page, without cursors.")
-    def nodes(self) -> list[NodeT]:
-        return [edge.node for edge in self.edges]
+
+def make_edges(
+    rows: Sequence[Any], nodes: Sequence[Any], cursor_of: Callable[[Any], Sequence[Any]]
+) -> list[Edge[Any]]:
+    return [
+        Edge(cursor=encode_cursor(cursor_of(r)), node=n) for r, n in zip(rows, nodes, strict=True)
+    ]
 
 
 def encode_cursor(values: Sequence[Any]) -> str:
@@ -140,14 +163,15 @@ def to_connection(
     cursor_of: Callable[[Any], Sequence[Any]],
 ) -> Connection[NodeT]:
     rows = page.rows[:first]
-    edges = [Edge(cursor=encode_cursor(cursor_of(r)), node=make_node(r)) for r in rows]
     return Connection(
-        edges=edges,
+        rows=rows,
+        cursor_of=cursor_of,
+        nodes=[make_node(r) for r in rows],
         page_info=PageInfo(
             has_next_page=len(page.rows) > first,
             has_previous_page=has_previous,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
+            rows=rows,
+            cursor_of=cursor_of,
         ),
         total_count=page.total,
     )

@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 import strawberry
 from strawberry import Private
 from strawberry.scalars import JSON
+from strawberry.types.nodes import SelectedField
 
 from backend.schema import detail
 from backend.schema.attachments import Attachment
-from backend.schema.catalog import FormField, PriorityLevel, RequestType, form_field_from_json
+from backend.schema.catalog import (
+    FormField,
+    PriorityLevel,
+    RequestType,
+    _active_scheme,
+    form_field_from_json,
+)
 from backend.schema.enums import Impact, RequestStatus, Urgency, Visibility
 from backend.schema.errors import UserError
+from backend.schema.execution import connection_items, preresolve
+from backend.schema.execution import wanted as wanted_fields
 from backend.schema.relay import Node, encode_id
 from backend.schema.users import Organisation, Team, User, load_existing_user, load_user
 
@@ -228,3 +239,96 @@ class RequestSubmitInput:
 class RequestSubmitPayload:
     request: Request | None = strawberry.field(description="The new (or, on retry, first) request.")
     user_errors: list[UserError] = strawberry.field(description="Every problem with the input.")
+
+
+# ---- batch preloading for lists of requests (see backend/schema/execution.py)
+
+_PRELOADED = ("reporter", "assignee", "organisation", "requestType", "priority", "comments")
+
+
+def request_selections(selected: Sequence[SelectedField]) -> list[SelectedField]:
+    """What a request connection's `nodes` and `edges { node }` select of Request."""
+    return connection_items(selected, "RequestConnection", "RequestEdge", ("Request", "Node"))
+
+
+async def preload_fields(
+    info: strawberry.Info, requests: list[Request], selections: Sequence[SelectedField]
+) -> None:
+    """Resolve the selected relations of a page of requests in one batch each (reporters and
+    assignees, organisations, request types, the priority scheme, comment pages), with the
+    same loaders and rules as the fields' own resolvers, and hand each request its values
+    (`preresolve`) so the executor need not call those resolvers fifty times."""
+    wanted = wanted_fields(selections, _PRELOADED)
+    if not wanted or not requests:
+        return
+    loaders = info.context.loaders
+    names = {name for name, _ in wanted.values()}
+
+    async def users() -> dict[int, User]:
+        ids: set[int] = set()
+        if "reporter" in names:
+            ids.update(r.reporter_id for r in requests)
+        if "assignee" in names:
+            ids.update(r.assignee_id for r in requests if r.assignee_id is not None)
+        rows = await loaders.user.load_many(sorted(ids))
+        return {row.id: User.from_row(row) for row in rows if row is not None}
+
+    async def organisations() -> dict[int, Organisation]:
+        if "organisation" not in names:
+            return {}
+        ids = sorted({r.organisation_id for r in requests})
+        rows = await loaders.organisation.load_many(ids)
+        return {row.id: Organisation.from_row(row) for row in rows if row is not None}
+
+    async def request_types() -> dict[int, RequestType]:
+        if "requestType" not in names:
+            return {}
+        ids = sorted({r.request_type_id for r in requests})
+        rows = await loaders.catalog.request_type.load_many(ids)
+        return {row.id: RequestType.from_row(row) for row in rows if row is not None}
+
+    async def priorities() -> dict[str, PriorityLevel | None]:
+        if "priority" not in names:
+            return {}
+        scheme = await _active_scheme(info)
+        levels = {key: scheme.level(key) for key in {r.priority_key for r in requests}}
+        return {k: PriorityLevel.from_domain(v) if v else None for k, v in levels.items()}
+
+    async def comment_pages() -> dict[str, list[Any] | None]:
+        pks = [r.pk for r in requests]
+        pages: dict[str, list[Any] | None] = {}
+        for key, (name, args) in wanted.items():
+            if name == "comments":
+                pages[key] = await detail.comments_of_many(
+                    info, pks, args.get("first"), args.get("after")
+                )
+        return pages
+
+    by_user, by_org, by_type, by_priority, comments = await asyncio.gather(
+        users(), organisations(), request_types(), priorities(), comment_pages()
+    )
+    for key, (name, _) in wanted.items():
+        if name == "comments":
+            pages = comments[key]
+            if pages is not None:
+                for request, page in zip(requests, pages, strict=True):
+                    preresolve(request, key, name, page)
+            continue
+        for request in requests:
+            if name == "reporter":
+                value: Any = by_user.get(request.reporter_id)
+                if value is None:
+                    continue  # the resolver reports the broken reference
+            elif name == "assignee":
+                value = by_user.get(request.assignee_id) if request.assignee_id else None
+            elif name == "organisation":
+                value = by_org.get(request.organisation_id)
+                if value is None:
+                    continue
+            elif name == "requestType":
+                value = by_type.get(request.request_type_id)
+                if value is None:
+                    continue
+            else:  # priority
+                value = by_priority.get(request.priority_key)
+            preresolve(request, key, name, value)
