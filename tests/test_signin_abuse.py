@@ -369,7 +369,8 @@ def test_counted_rows_past_their_windows_are_pruned(
             reset_before=moment - timedelta(seconds=reset_window),
         )
 
-    assert run_db(settings, prune) >= 2
+    # The server's own scheduler round may prune first; either way the old rows go.
+    run_db(settings, prune)
     for model in old:
         emails = db_rows(settings, select(model.email).where(model.client_address == here))
         assert len(emails) == 1 and emails[0][0] != "old@example.com"
