@@ -1,0 +1,1 @@
+"""Frontdesk benchmarks: data generator, scenarios and report (never collected by pytest)."""
