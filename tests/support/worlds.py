@@ -83,7 +83,10 @@ async def add_request_type(
     request_type = RequestType(category_id=category.id, name=f"World type {tag()}")
     session.add(request_type)
     await session.flush()
-    version = FormVersion(request_type_id=request_type.id, version=1, fields=list(fields))
+    # Stored fields carry ids (as the catalog writes them), or the portal cannot list them.
+    stored = [{"id": 900_000 + n, **f} for n, f in enumerate(fields, 1) if "id" not in f]
+    stored += [f for f in fields if "id" in f]
+    version = FormVersion(request_type_id=request_type.id, version=1, fields=stored)
     session.add(version)
     await session.flush()
     return request_type.id, version.id
