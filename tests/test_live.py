@@ -11,17 +11,13 @@ import asyncio
 import contextlib
 import itertools
 import json
-import os
 import re
-import subprocess
-import sys
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 import websockets
 from gql.transport.exceptions import TransportError
@@ -44,6 +40,7 @@ from tests.support.live import (
     wait_released,
     ws_url,
 )
+from tests.support.serve import ServeProcess, frontdesk_env, run_command
 from tests.support.server import LiveServer, free_port
 from tests.support.services import create_pg_database, drop_pg_database, require_redis
 
@@ -523,8 +520,6 @@ async def test_subscriptions_per_connection_are_capped(capped: LiveServer) -> No
 
 # ---- across processes: `frontdesk serve` with PostgreSQL and Redis
 
-FRONTDESK = Path(sys.executable).with_name("frontdesk")
-
 
 @dataclass
 class Cluster:
@@ -535,30 +530,6 @@ class Cluster:
     workers_log: Path
 
 
-def _spawn(env: dict[str, str], port: int, log: Path, *extra: str) -> subprocess.Popen[bytes]:
-    with log.open("wb") as out:
-        return subprocess.Popen(
-            [str(FRONTDESK), "serve", "--port", str(port), *extra],
-            env={**env, "FRONTDESK_PUBLIC_URL": f"http://127.0.0.1:{port}"},
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-
-
-def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 45
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"{url} exited {process.returncode}:\n{log.read_text()}")
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    pytest.fail(f"{url} did not become healthy:\n{log.read_text()}")
-
-
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     """Real `frontdesk serve` processes on one PostgreSQL database and one Redis (the
@@ -566,44 +537,40 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     redis_url = require_redis()
     database_url = create_pg_database()
     tmp = tmp_path_factory.mktemp("cluster")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FRONTDESK_")}
-    env |= {
-        "FRONTDESK_DATABASE_URL": database_url,
-        "FRONTDESK_REDIS_URL": redis_url,
-        "FRONTDESK_ENV": "test",
-        "FRONTDESK_DATA_DIR": str(tmp / "data"),
-        "FRONTDESK_LOGIN_MAX_FAILURES_PER_ADDRESS": "10000",
-    }
-    processes: list[subprocess.Popen[bytes]] = []
+    env = frontdesk_env(
+        database_url=database_url,
+        redis_url=redis_url,
+        env="test",
+        data_dir=str(tmp / "data"),
+        login_max_failures_per_address="10000",
+    )
+    servers: list[ServeProcess] = []
     try:
-        for command in ("migrate", "demo"):
-            done = subprocess.run(
-                [str(FRONTDESK), command], env=env, capture_output=True, text=True, timeout=120
-            )
-            assert done.returncode == 0, done.stdout + done.stderr
+        run_command(env, "migrate")
+        run_command(env, "demo")
         request_type = add_request_type(
             Settings(env="test", database_url=database_url, data_dir=tmp / "data")
         )
-        ports = [free_port() for _ in range(3)]
-        logs = [tmp / f"serve-{port}.log" for port in ports]
-        processes = [
-            _spawn(env, ports[0], logs[0]),
-            _spawn(env, ports[1], logs[1]),
-            _spawn(env, ports[2], logs[2], "--workers", "2"),
-        ]
-        urls = [f"http://127.0.0.1:{port}" for port in ports]
-        for url, process, log in zip(urls, processes, logs, strict=True):
-            _wait_healthy(url, process, log)
-        yield Cluster(*urls, request_type=request_type, workers_log=logs[2])
+        for port, extra in (
+            (free_port(), ()),
+            (free_port(), ()),
+            (free_port(), ("--workers", "2")),
+        ):
+            servers.append(
+                ServeProcess(
+                    env | {"FRONTDESK_PUBLIC_URL": f"http://127.0.0.1:{port}"},
+                    port,
+                    tmp / f"serve-{port}.log",
+                    *extra,
+                )
+            )
+        for server in servers:
+            server.wait_healthy()
+        a, b, workers = servers
+        yield Cluster(a.url, b.url, workers.url, request_type=request_type, workers_log=workers.log)
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=5)
+        for server in servers:
+            server.stop()
         drop_pg_database(database_url)
 
 

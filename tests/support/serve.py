@@ -34,12 +34,12 @@ def run_command(env: dict[str, str], *args: str) -> None:
 class ServeProcess:
     """One `frontdesk serve` on `port`; stdout and stderr go to `log`."""
 
-    def __init__(self, env: dict[str, str], port: int, log: Path) -> None:
+    def __init__(self, env: dict[str, str], port: int, log: Path, *extra: str) -> None:
         self.url = f"http://127.0.0.1:{port}"
         self.log = log
         with log.open("wb") as out:
             self.process = subprocess.Popen(
-                [str(FRONTDESK), "serve", "--port", str(port)],
+                [str(FRONTDESK), "serve", "--port", str(port), *extra],
                 env=env,
                 stdout=out,
                 stderr=subprocess.STDOUT,
