@@ -8,8 +8,8 @@ The database is recreated, migrated (`frontdesk migrate`'s code path), then:
   versions) through backend/domain, exactly as an admin would create them;
 - 2,000 users (50 staff, the rest customers of 20 organisations, 4 super users each),
   200,000 requests, 1,000,000 comments (about 9% internal notes), each request's CREATED
-  timeline event, its search document (reference, summary, description, text field values and
-  public comments; internal notes apart: what backend/domain/search.py writes), participants
+  timeline event, its search document (head: reference, summary, description, text field
+  values; public comments; internal notes apart: what backend/domain/search.py writes), participants
   for one request in ten, and the reference counter, in bulk through the model tables:
   executemany on SQLite, COPY on PostgreSQL, with the secondary indexes, the FTS5 triggers and
   the GIN indexes dropped during the load and rebuilt at the end from their own definitions.
@@ -319,6 +319,9 @@ def _finish(sink: Sink, recreate: list[str], n_requests: int) -> None:
             conn.execute(sql)
         # Triggers were off during the load: index every document once.
         conn.execute("INSERT INTO request_search_fts(request_search_fts) VALUES ('rebuild')")
+        conn.execute(
+            "INSERT INTO request_search_head_fts(request_search_head_fts) VALUES ('rebuild')"
+        )
         conn.execute("COMMIT")
         conn.execute("ANALYZE")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -383,7 +386,7 @@ def _field_values(rng: random.Random, words: Words, fields: list[dict[str, Any]]
 def generate(target: Target, scale: float) -> dict[str, Any]:
     from backend.auth.tokens import token_hash
     from backend.db import models as m
-    from backend.domain.search import _field_text
+    from backend.domain.search import head_text
 
     started = time.perf_counter()
     n_requests = max(200, int(N_REQUESTS * scale))
@@ -611,8 +614,9 @@ def generate(target: Target, scale: float) -> dict[str, Any]:
                 if other != reporter:
                     participant_id += 1
                     participants.append((participant_id, rid, other, created))
-            parts = [reference, summary, description, *_field_text(fields, values), *public]
-            docs.append((rid, "\n".join(p for p in parts if p), "\n".join(internal)))
+            head = head_text(reference, summary, description, fields, values)
+            public_text = "\n".join(p for p in (head, *public) if p)
+            docs.append((rid, head, public_text, "\n".join(internal)))
         sink.insert(m.Request.__table__, req_cols, reqs)
         sink.insert(
             m.RequestParticipant.__table__,
@@ -622,7 +626,9 @@ def generate(target: Target, scale: float) -> dict[str, Any]:
         sink.insert(m.Comment.__table__, comment_cols, comments)
         sink.insert(m.TimelineEvent.__table__, event_cols, events)
         sink.insert(
-            m.RequestSearchDocument.__table__, ("request_id", "public_text", "internal_text"), docs
+            m.RequestSearchDocument.__table__,
+            ("request_id", "head_text", "public_text", "internal_text"),
+            docs,
         )
         if (chunk_start - 1) % (CHUNK * 8) == 0:
             print(

@@ -268,10 +268,15 @@ def check_storage(settings: Settings) -> None:
             "(SELECT min(f.id) FROM timeline_events f WHERE f.request_id = e.request_id)",
         )
     )
-    documents = dict(rows(settings, "SELECT request_id, public_text FROM request_search_documents"))
+    written = rows(
+        settings, "SELECT request_id, public_text, head_text FROM request_search_documents"
+    )
+    documents = {request_id: public for request_id, public, _ in written}
+    heads = {request_id: head for request_id, _, head in written}
     for request_id, _, reference in requests:
         assert first_events.get(request_id) == "CREATED", reference
         assert reference in documents.get(request_id, ""), reference
+        assert reference in heads.get(request_id, ""), reference
 
     comment_events = rows(settings, "SELECT data FROM timeline_events WHERE kind = 'COMMENTED'")
     commented = {as_dict(data)["commentId"] for (data,) in comment_events}
@@ -285,11 +290,10 @@ def check_storage(settings: Settings) -> None:
 
         async def fts_check(session: AsyncSession) -> None:
             # Raises when the full-text index disagrees with the documents it indexes.
-            await session.execute(
-                text(
-                    "INSERT INTO request_search_fts(request_search_fts) VALUES ('integrity-check')"
+            for table in ("request_search_fts", "request_search_head_fts"):
+                await session.execute(
+                    text(f"INSERT INTO {table}({table}) VALUES ('integrity-check')")
                 )
-            )
 
         run_db(settings, fts_check)
 

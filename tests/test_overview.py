@@ -604,6 +604,11 @@ def search_world(server: LiveServer) -> Iterator[SearchWorld]:
         await req("words", f"printer{t} is blue{t}")
         await req("rank low", "Unrelated", f"{filler} wren{t} {filler}")
         await req("rank high", f"wren{t} outage", f"The wren{t} again")
+        # Tiers: once in a long description (the request's own text) comes before three times
+        # in a comment (found only through the conversation).
+        await req("head weak", "Other matter", f"{filler} gannet{t} {filler}")
+        conversation = await req("conversation strong", "Other matter")
+        await worlds.add_comment(session, conversation, sam, f"gannet{t} gannet{t} gannet{t}")
         return org, ids, sam_token, ann_token
 
     org, ids, sam_token, ann_token = run_db(server.settings, build)
@@ -645,6 +650,11 @@ def test_internal_notes_are_searched_for_agents_only(search_world: SearchWorld) 
 def test_phrases_and_prefixes(search_world: SearchWorld) -> None:
     sw, t = search_world, search_world.t
     assert sorted(found(sw, sw.customer, f"blue{t} printer{t}")) == ["phrase", "words"]
+    # Whole words, except one ending in * and the last word typed (a prefix).
+    assert sorted(found(sw, sw.customer, f"printer{t} blu")) == ["phrase", "words"]
+    assert found(sw, sw.customer, f"print blue{t}") == []
+    assert sorted(found(sw, sw.customer, f"print* blue{t}")) == ["phrase", "words"]
+    assert found(sw, sw.customer, f'"blu" printer{t}') == []  # quoted: a whole word
     assert found(sw, sw.customer, f'"blue{t} printer{t}"') == ["phrase"]
     assert found(sw, sw.customer, f'"printer{t} blue{t}"') == []
     assert found(sw, sw.customer, f"kestrel{t[:-3]}") == ["summary"]  # a prefix
@@ -661,6 +671,11 @@ def test_search_ranks_and_pages(search_world: SearchWorld) -> None:
     assert sorted(many) == sorted(["description", "text", "select", "comment", "internal"])
     flt = {"organisationIds": [gid("Organisation", sw.org)], "search": "something"}
     assert walk(sw.agent, 2, filter=flt) == walk(sw.agent, 100, filter=flt)
+    # The request's own text first, then matches only in comments, whatever their rank;
+    # paging crosses from one tier to the next without loss or repeat.
+    assert found(sw, sw.customer, f"gannet{t}") == ["head weak", "conversation strong"]
+    flt = {"organisationIds": [gid("Organisation", sw.org)], "search": f"gannet{t}"}
+    assert walk(sw.customer, 1, filter=flt) == walk(sw.customer, 100, filter=flt)
     # An explicit order wins over the rank.
     by_ref = found(sw, sw.customer, f"wren{t}", orderBy=[{"field": "REFERENCE"}])
     assert by_ref == ["rank low", "rank high"]
@@ -776,5 +791,58 @@ def test_statement_count_does_not_grow_with_the_page_size(server: LiveServer) ->
             assert all(len(node["participants"]) == 2 for node in nodes)
             assert all(node["requestType"]["name"] for node in nodes)
         assert counts == {5: NESTED_STATEMENTS, 100: NESTED_STATEMENTS}, server.counter.statements
+    finally:
+        client.close()
+
+
+# The portal's overview shape runs compiled (backend/schema/compiled.py): the token with its
+# user, the page with its reporters, request types and the priority scheme, the comment pages.
+OVERVIEW = """query($filter: RequestFilter, $first: Int) {
+  requests(filter: $filter, first: $first, orderBy: [{field: CREATED_AT, direction: DESC}]) {
+    nodes {
+      reference summary status priority { key name } createdAt
+      reporter { displayName email } requestType { name }
+      comments(first: 3) { totalCount nodes { body createdAt } }
+    }
+  }
+}"""
+OVERVIEW_STATEMENTS = 3
+
+
+def test_compiled_overview_statement_count_is_constant(server: LiveServer) -> None:
+    async def build(session: AsyncSession) -> tuple[int, str]:
+        org = await worlds.add_org(session)
+        _, token = await worlds.add_user(session, "Overview counter", "AGENT")
+        people = [(await worlds.add_user(session, f"Reporter{i}"))[0] for i in range(5)]
+        types = [await worlds.add_request_type(session) for _ in range(3)]
+        for i in range(60):
+            request_id, _ = await worlds.add_request(
+                session,
+                request_type=types[i % 3],
+                org_id=org,
+                reporter_id=people[i % 5],
+                summary=f"Overview {i}",
+                index=False,
+            )
+            for n in range(i % 5):
+                await worlds.add_comment(session, request_id, people[n], f"Reply {n}")
+        return org, token
+
+    org, token = run_db(server.settings, build)
+    client = GraphQLClient(server.graphql_url, token=token)
+    try:
+        counts = {}
+        for n in (5, 50):
+            server.counter.reset()
+            data = client.ok(
+                OVERVIEW, first=n, filter={"organisationIds": [gid("Organisation", org)]}
+            )
+            counts[n] = server.counter.count
+            nodes = data["requests"]["nodes"]
+            assert len(nodes) == n and all(node["reporter"]["email"] for node in nodes)
+            assert any(node["comments"]["totalCount"] == 4 for node in nodes)
+        assert counts == {5: OVERVIEW_STATEMENTS, 50: OVERVIEW_STATEMENTS}, (
+            server.counter.statements
+        )
     finally:
         client.close()

@@ -13,9 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Made by migrations by hand, not models: SQLite's FTS5 search table and its shadow tables,
-# PostgreSQL's full-text expression indexes.
-_UNMODELLED_TABLE_PREFIXES = ("request_search_fts",)
-_UNMODELLED_INDEXES = ("ix_request_search_documents_public", "ix_request_search_documents_all")
+# PostgreSQL's full-text indexes and stored tsvector column.
+_UNMODELLED_TABLE_PREFIXES = ("request_search_fts", "request_search_head_fts")
+_UNMODELLED_INDEXES = (
+    "ix_request_search_documents_public",
+    "ix_request_search_documents_all",
+    "ix_request_search_documents_head",
+)
+_UNMODELLED_COLUMNS = ("head_vector",)
 
 
 def include_name(name: str | None, type_: str, _parent_names: object) -> bool:
@@ -26,6 +31,8 @@ def include_name(name: str | None, type_: str, _parent_names: object) -> bool:
         return not name.startswith(_UNMODELLED_TABLE_PREFIXES)
     if type_ == "index":
         return name not in _UNMODELLED_INDEXES
+    if type_ == "column":
+        return name not in _UNMODELLED_COLUMNS
     return True
 
 

@@ -512,8 +512,11 @@ class RequestSearchDocument(Base):
     """The text a request is found by, kept in step with every write in its transaction.
 
     `public_text` (summary, description, text field values, public comments) is searched for
-    everyone; `internal_text` (internal notes) only for agents. Indexed by an FTS5 table on
-    SQLite and by GIN expression indexes on PostgreSQL (both made in the migration).
+    everyone; `internal_text` (internal notes) only for agents. `head_text` is the request's
+    own text alone (reference, summary, description, field values), indexed apart so that
+    searches rank the requests whose own text matches first, among few candidates. Indexed by
+    FTS5 tables on SQLite, by GIN indexes (expressions, and a stored `head_vector` column) on
+    PostgreSQL, all made in the migrations.
     """
 
     __tablename__ = "request_search_documents"
@@ -523,3 +526,4 @@ class RequestSearchDocument(Base):
     )
     public_text: Mapped[str] = mapped_column(Text, default="")
     internal_text: Mapped[str] = mapped_column(Text, default="")
+    head_text: Mapped[str] = mapped_column(Text, default="", server_default="")

@@ -17,19 +17,32 @@ Choices (documented in the schema too):
   directions and on both databases: unassigned requests and those without a due date never
   push the ones that have one off the first page. The id is always the final tie-breaker, in
   the direction of the last key. Default order: CREATED_AT DESC; with `search` and no
-  orderBy: best rank first, then id.
+  orderBy: requests whose own text matches, best rank first, then those found only through
+  their comments, best rank first (see search.py), then id.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+)
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import aliased
 
 from backend.auth import policies
@@ -207,7 +220,6 @@ class Plan:
     signature: str
     query: search.SearchQuery | None = None
     ranked: bool = False
-    _found: Any = field(default=None, repr=False)
 
     # ---- cursors: [signature, key values..., id]
 
@@ -270,18 +282,16 @@ class Plan:
             equal.append(key.expr == value)
         return or_(*alternatives) if alternatives else false()
 
-    def _from(self, stmt: Select[Any], ranked: bool) -> Select[Any]:
+    def _from(self, stmt: Select[Any]) -> Select[Any]:
         names = {k.name for k in self.keys}
         if OrderField.REQUESTER.value in names:
             stmt = stmt.join(_reporter, _reporter.id == Request.reporter_id)
         if OrderField.ASSIGNEE.value in names:
             stmt = stmt.outerjoin(_assignee, _assignee.id == Request.assignee_id)
-        if ranked:
-            stmt = stmt.join(self._found, self._found.c.request_id == Request.id)
         return stmt
 
-    def _search_where(self, ranked: bool) -> list[ColumnElement[bool]]:
-        if self.query is None or ranked:
+    def _search_where(self) -> list[ColumnElement[bool]]:
+        if self.query is None:
             return []
         return [search.match_filter(self.dialect, self.query, include_internal=self._internal)]
 
@@ -297,9 +307,11 @@ class Plan:
     def page(self, columns: Sequence[Any], limit: int, after: Sequence[Any] | None) -> Select[Any]:
         """Up to `limit` rows of `columns` (which must include requests.id) plus the key
         values fd_k0, fd_k1, ... the cursors are made of."""
+        if self.ranked:
+            raise ValueError("a ranked search is read with fetch_page")
         labelled = [k.expr.label(f"fd_k{i}") for i, k in enumerate(self.keys)]
-        stmt = self._from(select(*columns, *labelled).select_from(Request), self.ranked)
-        stmt = stmt.where(*self.where, *self._search_where(self.ranked))
+        stmt = self._from(select(*columns, *labelled).select_from(Request))
+        stmt = stmt.where(*self.where, *self._search_where())
         if after is not None:
             stmt = stmt.where(self._after(after))
         order: list[Any] = []
@@ -309,10 +321,62 @@ class Plan:
         order.append(Request.id.desc() if self._id_descending else Request.id.asc())
         return stmt.order_by(*order).limit(limit)
 
+    def _tier_page(
+        self, tier: int, columns: Sequence[Any], limit: int, after: Sequence[Any] | None
+    ) -> Select[Any]:
+        """One search tier's best `limit` rows after (rank, id), keys as fd_k0 (the tier)
+        and fd_k1 (the rank)."""
+        assert self.query is not None
+        found = search.tier_matches(
+            self.dialect, self.query, include_internal=self._internal, tier=tier
+        )
+        stmt = (
+            select(*columns, literal(tier).label("fd_k0"), found.c.rank.label("fd_k1"))
+            .select_from(Request)
+            .join(found, found.c.request_id == Request.id)
+            .where(*self.where)
+        )
+        if after is not None:
+            rank, last_id = after
+            stmt = stmt.where(
+                or_(
+                    found.c.rank > rank,
+                    and_(found.c.rank == rank, found.c.request_id > last_id),
+                )
+            )
+        # Ordered by the match's own columns, so PostgreSQL ranks the matches, then joins
+        # only the rows it keeps (a nested loop preserves the order) instead of all of them.
+        return stmt.order_by(found.c.rank, found.c.request_id).limit(limit)
+
+    async def fetch_page(
+        self,
+        connection: AsyncConnection,
+        columns: Sequence[Any],
+        limit: int,
+        after: Sequence[Any] | None,
+    ) -> list[Any]:
+        """The rows `page` describes. A ranked search reads the head tier and, only when that
+        does not fill the page, the rest tier: one statement, or two when the head runs out."""
+        if not self.ranked:
+            return list((await connection.execute(self.page(columns, limit, after))).all())
+        rows: list[Any] = []
+        if after is None or after[0] == search.HEAD:
+            head = self._tier_page(
+                search.HEAD, columns, limit, None if after is None else after[1:]
+            )
+            rows = list((await connection.execute(head)).all())
+            if len(rows) >= limit:
+                return rows
+            after = None
+        rest = self._tier_page(
+            search.REST, columns, limit - len(rows), None if after is None else after[1:]
+        )
+        return rows + list((await connection.execute(rest)).all())
+
     def ids(self, among: Collection[int] | None = None, limit: int | None = None) -> Select[Any]:
         """Ids of the requests in the list (optionally only `among` these), most recently
         updated first: what a live list subscription compares changes against."""
-        stmt = select(Request.id).where(*self.where, *self._search_where(False))
+        stmt = select(Request.id).where(*self.where, *self._search_where())
         if among is not None:
             stmt = stmt.where(Request.id.in_(set(among)))
         stmt = stmt.order_by(Request.updated_at.desc(), Request.id.desc())
@@ -320,9 +384,7 @@ class Plan:
 
     def count(self) -> Select[Any]:
         """The number of requests of the whole filtered list (no joins needed)."""
-        return (
-            select(func.count()).select_from(Request).where(*self.where, *self._search_where(False))
-        )
+        return select(func.count()).select_from(Request).where(*self.where, *self._search_where())
 
 
 def plan(viewer: Viewer, flt: Filter, orders: Sequence[Order], dialect: str) -> Plan:
@@ -356,13 +418,16 @@ def plan(viewer: Viewer, flt: Filter, orders: Sequence[Order], dialect: str) -> 
         query = None
     result = Plan(viewer, dialect, where, [], "", query)
     if query is not None and not orders:
-        # Ranked: best match first. The rank depends on the words, so the cursor does too.
+        # Ranked: best match first, by tier then rank (see fetch_page). The rank depends on
+        # the words, so the cursor does too. The keys' expressions are never used.
         result.ranked = True
-        result._found = search.matches(dialect, query, include_internal=result._internal)
-        rank = result._found.c.rank
-        result.keys = [_Key("RANK", rank, False, False, float)]
-        digest = hashlib.sha256(repr((query.words, query.phrases)).encode()).hexdigest()[:12]
-        result.signature = f"RANK:{digest}"
+        result.keys = [
+            _Key("TIER", literal(0), False, False, int),
+            _Key("RANK", literal(0.0), False, False, float),
+        ]
+        words = (query.words, query.prefixes, query.phrases)
+        digest = hashlib.sha256(repr(words).encode()).hexdigest()[:12]
+        result.signature = f"RANKED:{digest}"
         return result
     result.keys = [_key(o) for o in (orders or DEFAULT_ORDER)]
     result.signature = ",".join(

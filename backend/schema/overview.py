@@ -72,9 +72,11 @@ class RequestFilter:
     search: str | None = strawberry.field(
         default=None,
         description="Full text over summary, description, text field values and public "
-        "comments (agents: internal notes too). Every word must match, as a prefix "
-        '("print" finds "printer"); "quoted words" must appear as a phrase. Without orderBy '
-        "the best matches come first.",
+        "comments (agents: internal notes too). Every word must match as a whole word, "
+        'except a word ending in * and the last word, which match as prefixes ("print*" '
+        'and "printer err" find "printers" and "errors"); "quoted words" must appear as a '
+        "phrase. Without orderBy, requests whose own text matches come first, best match "
+        "first, then those found through their comments, best match first.",
     )
 
 

@@ -217,7 +217,7 @@ export type RequestFilter = {
   priorityKeys?: Array<string> | null | undefined;
   /** Only these request types. */
   requestTypeIds?: Array<string | number> | null | undefined;
-  /** Full text over summary, description, text field values and public comments (agents: internal notes too). Every word must match, as a prefix ("print" finds "printer"); "quoted words" must appear as a phrase. Without orderBy the best matches come first. */
+  /** Full text over summary, description, text field values and public comments (agents: internal notes too). Every word must match as a whole word, except a word ending in * and the last word, which match as prefixes ("print*" and "printer err" find "printers" and "errors"); "quoted words" must appear as a phrase. Without orderBy, requests whose own text matches come first, best match first, then those found through their comments, best match first. */
   search?: string | null | undefined;
   /** Open, closed or any (default). */
   statusCategory?: StatusCategory;
