@@ -652,6 +652,45 @@ def test_form_changes_write_new_versions(
     assert [f["label"] for f in current["fields"]][1] == "Where"
 
 
+SUBMIT = """mutation($input: RequestSubmitInput!) { requestSubmit(input: $input) {
+  request { formVersion } userErrors { field code } } }"""
+
+
+def test_submissions_follow_form_changes_at_once(
+    cat: Catalog, admin: GraphQLClient, agent: GraphQLClient
+) -> None:
+    """Submissions cache form versions per process (they never change); a form change is a
+    new version, which the very next submission validates against; archiving applies at once."""
+    rt = cat.request_type(cat.category()["id"])
+    no_errors(cat.field(rt["id"], "site", "TEXT", required=True))
+    org = agent.ok("{ organisations(first: 1) { nodes { id } } }")["organisations"]["nodes"][0]
+
+    def submit(*fields: tuple[str, Any]) -> dict[str, Any]:
+        data = agent.ok(
+            SUBMIT,
+            input={
+                "requestTypeId": rt["id"],
+                "organisationId": org["id"],
+                "summary": "Form follows",
+                "fields": [{"key": k, "value": v} for k, v in fields],
+            },
+        )
+        return dict(data["requestSubmit"])
+
+    assert submit(("site", "Berlin"))["request"] == {"formVersion": 2}  # version 2 cached
+    no_errors(cat.field(rt["id"], "floor", "NUMBER", required=True))
+    refused = submit(("site", "Berlin"))
+    assert [(e["field"], e["code"]) for e in refused["userErrors"]] == [
+        (["input", "fields", "floor"], "REQUIRED")
+    ]
+    assert submit(("site", "Berlin"), ("floor", 3))["request"] == {"formVersion": 3}
+    no_errors(mutate(admin, "requestTypeUpdate", TYPE_UPDATE, id=rt["id"], archived=True))
+    gone = submit(("site", "Berlin"), ("floor", 3))
+    assert [(e["field"], e["code"]) for e in gone["userErrors"]] == [
+        (["input", "requestTypeId"], "NOT_FOUND")
+    ]
+
+
 def test_defaults_are_normalised_and_clearable(cat: Catalog) -> None:
     rt = cat.request_type(cat.category()["id"])
     when = no_errors(

@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db.models import FormField, FormVersion, RequestCategory, RequestType
@@ -341,9 +342,15 @@ def test_request_keeps_its_form_version(server: LiveServer, alice: GraphQLClient
     )
 
     async def relabel(session: AsyncSession) -> None:
-        renamed = [{**f, "label": f"{f['label']} (new)"} for f in FIELDS]
+        # Stored as the catalog stores versions (each field with its id): the portal lists
+        # this type's form in later tests of the same server.
+        first = await session.scalar(
+            select(FormVersion.fields).where(
+                FormVersion.request_type_id == rt_pk, FormVersion.version == 1
+            )
+        )
+        renamed = [{**f, "label": f"{f['label']} (new)"} for f in first]
         session.add(FormVersion(request_type_id=rt_pk, version=2, fields=renamed))
-        await session.get(RequestType, rt_pk)
         request_type = await session.get(RequestType, rt_pk)
         assert request_type is not None
         request_type.form_version = 2

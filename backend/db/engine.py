@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import event
+from sqlalchemy import event, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -15,6 +17,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from backend.config import Settings
+from backend.db import sqlite_driver
 
 _WRITE_OPTION = "frontdesk_write"
 # Key in Session.info under which messages wait for the commit.
@@ -33,23 +36,51 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(conn: Any) -> None:
-    # Writers take the lock at BEGIN so concurrent writers queue on busy_timeout instead of
-    # failing with "database is locked" when a reader upgrades; readers stay concurrent (WAL).
+    # Writers take the lock at BEGIN so concurrent writers queue instead of failing with
+    # "database is locked" when a reader upgrades; readers stay concurrent (WAL). Writers of
+    # this process queue on Database's write lock first; busy_timeout is left for writers of
+    # other processes (CLI, a second worker).
     immediate = conn.get_execution_options().get(_WRITE_OPTION, False)
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _sqlite_reset(dbapi_connection: Any, _record: Any, reset_state: Any) -> None:
+    # A connection comes back to the pool after its session or connection already ended its
+    # transaction; the pool's unconditional ROLLBACK would cost one more trip to the
+    # connection's thread (backend/db/sqlite_driver.py) per checkout. Roll back only what is
+    # still open (a task cancelled mid-transaction): a write left open would lock out every
+    # other writer.
+    if reset_state.terminate_only:
+        return
+    if dbapi_connection.driver_connection.in_transaction:
+        dbapi_connection.rollback()
 
 
 def make_engine(settings: Settings) -> AsyncEngine:
     url = settings.resolved_database_url
     if url.startswith("sqlite"):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        parsed = make_url(url)
+        if parsed.database and not parsed.query:  # a plain file: see sqlite_driver.py
+            connect = sqlite_driver.connector(parsed.database, timeout=30)
+            engine = create_async_engine(url, async_creator=connect, pool_reset_on_return=None)
+            event.listen(engine.sync_engine, "reset", _sqlite_reset)
+        else:
+            engine = create_async_engine(url, connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _sqlite_connect)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
     return create_async_engine(
         url, pool_size=settings.db_pool_size, max_overflow=10, pool_pre_ping=True
     )
+
+
+class _WriteLock:
+    """One SQLite writer at a time within an event loop, and which task it is."""
+
+    def __init__(self) -> None:
+        self.lock = asyncio.Lock()
+        self.holder: asyncio.Task[Any] | None = None
 
 
 class Database:
@@ -63,15 +94,48 @@ class Database:
         self.read: async_sessionmaker[AsyncSession] = async_sessionmaker(
             engine, expire_on_commit=False, autoflush=False
         )
-        self.write: async_sessionmaker[AsyncSession] = async_sessionmaker(
+        self._write_sessions: async_sessionmaker[AsyncSession] = async_sessionmaker(
             engine.execution_options(**{_WRITE_OPTION: True}),
             expire_on_commit=False,
             autoflush=False,
+        )
+        # SQLite has one writer at a time. Left to busy_timeout, writers of one process poll
+        # for the file lock with growing sleeps (seconds of p99 at 8 concurrent writers); an
+        # asyncio lock hands it over at once. One lock per event loop: asyncio locks belong
+        # to a loop, and tests run servers in loops of their own.
+        self._write_locks: WeakKeyDictionary[asyncio.AbstractEventLoop, _WriteLock] = (
+            WeakKeyDictionary()
         )
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Database:
         return cls(make_engine(settings))
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[AsyncSession]:
+        """A session for one write transaction (use `transaction`, which also commits).
+
+        On SQLite it holds the process's write lock from before its BEGIN IMMEDIATE until the
+        session is closed (after COMMIT or ROLLBACK), also when the task is cancelled.
+        """
+        if self.dialect != "sqlite":
+            async with self._write_sessions() as session:
+                yield session
+            return
+        write_lock = self._write_locks.get(asyncio.get_running_loop())
+        if write_lock is None:
+            write_lock = self._write_locks[asyncio.get_running_loop()] = _WriteLock()
+        task = asyncio.current_task()
+        if task is not None and task is write_lock.holder:
+            # Waiting for our own lock would hang; SQLite cannot nest write transactions.
+            raise RuntimeError("a write transaction inside another one of the same task")
+        async with write_lock.lock:
+            write_lock.holder = task
+            try:
+                async with self._write_sessions() as session:
+                    yield session
+            finally:
+                write_lock.holder = None
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:

@@ -1,7 +1,8 @@
 """The request catalog: categories, request types, their versioned forms, the priority scheme.
 
-Reading side used by submission lives here too, so the rules about which types can be used
-and which form version applies are written once.
+Submission reads here too: form versions, cached per process (`form_snapshot`). Which types
+can be used (neither they nor their category archived) is read with the rest of a submission,
+in one statement (backend/domain/submission_statements.py).
 
 Writing side (admin mutations), choices worth knowing:
 
@@ -29,6 +30,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -61,19 +63,6 @@ def specs_of(fields: Sequence[dict[str, Any]]) -> list[FieldSpec]:
     return [FieldSpec.from_dict({k: v for k, v in f.items() if k != "id"}) for f in fields]
 
 
-async def usable_request_type(session: AsyncSession, request_type_id: int) -> RequestType | None:
-    """A request type customers may raise requests with: neither it nor its category archived."""
-    return await session.scalar(
-        select(RequestType)
-        .join(RequestCategory, RequestCategory.id == RequestType.category_id)
-        .where(
-            RequestType.id == request_type_id,
-            RequestType.archived_at.is_(None),
-            RequestCategory.archived_at.is_(None),
-        )
-    )
-
-
 async def current_form_version(session: AsyncSession, request_type: RequestType) -> FormVersion:
     version = await session.scalar(
         select(FormVersion).where(
@@ -84,6 +73,50 @@ async def current_form_version(session: AsyncSession, request_type: RequestType)
     if version is None:  # every request type is created with version 1 (see create_request_type)
         raise LookupError(f"request type {request_type.id} has no form version")
     return version
+
+
+@dataclass(frozen=True, slots=True)
+class FormSnapshot:
+    """A form version as submissions use it: its stored JSON and parsed specs."""
+
+    id: int
+    request_type_id: int
+    version: int
+    fields: tuple[dict[str, Any], ...]  # as stored (each field's id included)
+    specs: tuple[FieldSpec, ...]
+
+
+# Form versions are never updated or deleted (a change of form is a new version), so a version
+# read once serves every later submission of this process: no statement, no JSON decoding, no
+# spec parsing. One cache per connection pool, i.e. per database: ids are per database.
+_FORM_CACHE: WeakKeyDictionary[Any, dict[int, FormSnapshot]] = WeakKeyDictionary()
+MAX_CACHED_FORMS = 1000
+
+
+async def form_snapshot(
+    session: AsyncSession, form_version_id: int, *, request_type_id: int, version: int
+) -> FormSnapshot:
+    """The form version `form_version_id`, which the caller read as `version` of request type
+    `request_type_id` in its transaction (a cached entry must agree, or it is read again)."""
+    cache = _FORM_CACHE.setdefault(session.sync_session.get_bind().pool, {})
+    cached = cache.get(form_version_id)
+    if cached is not None and (cached.request_type_id, cached.version) == (
+        request_type_id,
+        version,
+    ):
+        return cached
+    fields = await session.scalar(
+        select(FormVersion.fields).where(FormVersion.id == form_version_id)
+    )
+    if fields is None:  # the caller just read the id; only a broken database gets here
+        raise LookupError(f"form version {form_version_id} is missing")
+    snapshot = FormSnapshot(
+        form_version_id, request_type_id, version, tuple(fields), tuple(specs_of(fields))
+    )
+    if len(cache) >= MAX_CACHED_FORMS:  # bounded; forms in use are read again at once
+        cache.clear()
+    cache[form_version_id] = snapshot
+    return snapshot
 
 
 def scheme_by_key(key: str) -> PriorityScheme:

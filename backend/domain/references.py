@@ -8,7 +8,7 @@ Allocate as late as possible in the transaction to keep the lock short.
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import Table, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db.models import Counter
@@ -29,13 +29,18 @@ def parse_reference(reference: str) -> int | None:
     return number if 0 < number < 2**31 else None
 
 
+_counters: Table = Counter.__table__  # type: ignore[assignment]
+# Built once, on the table: every submission runs it (see submission_statements.py).
+_NEXT_REQUEST_NUMBER = (
+    update(_counters)
+    .where(_counters.c.name == REQUEST_COUNTER)
+    .values(value=_counters.c.value + 1)
+    .returning(_counters.c.value)
+)
+
+
 async def allocate(session: AsyncSession) -> tuple[int, str]:
-    number = await session.scalar(
-        update(Counter)
-        .where(Counter.name == REQUEST_COUNTER)
-        .values(value=Counter.value + 1)
-        .returning(Counter.value)
-    )
+    number = await session.scalar(_NEXT_REQUEST_NUMBER)
     if number is None:  # the migration creates the row; a missing row is a broken database
         raise RuntimeError("the request counter row is missing")
     return number, format_reference(number)

@@ -4,26 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
+from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth import policies
 from backend.auth.viewer import Viewer
 from backend.db.base import utcnow
-from backend.db.models import (
-    Membership,
-    Organisation,
-    Request,
-    RequestParticipant,
-    RequestStatus,
-    User,
-    Visibility,
-)
+from backend.db.models import Membership, Request, RequestStatus, User, Visibility
 from backend.domain import attachments, catalog, global_ids, references, search, timeline
+from backend.domain import submission_statements as statements
 from backend.domain.errors import DomainError, Problem
 from backend.domain.forms import AttachmentInfo, FieldKind, validate_values
-from backend.domain.priority import resolve_priority
+from backend.domain.priority import DEFAULT, resolve_priority
 
 MAX_SUMMARY = 255
 MAX_DESCRIPTION = 32_768
@@ -50,6 +45,24 @@ class Submission:
     idempotency_key: str | None = None
     reporter_id: int | None = None
     problems: list[Problem] = field(default_factory=list)
+
+
+class PortalSettingsRow(NamedTuple):
+    """The portal settings as the submission read them (the columns of the settings loader)."""
+
+    id: int
+    name: str
+    priority_scheme_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class Submitted:
+    """What `submit` wrote: the request (a row of REQUEST_COLUMNS, or the ORM row of an
+    earlier submission with the same idempotency key) and the portal settings it was
+    prioritised with (None when it was an earlier submission)."""
+
+    request: Row[Any] | Request
+    portal_settings: PortalSettingsRow | None
 
 
 async def find_idempotent(session: AsyncSession, viewer: Viewer, key: str) -> Request | None:
@@ -95,21 +108,19 @@ def _text_problems(s: Submission) -> list[Problem]:
     return problems
 
 
-async def _organisation_problems(
-    session: AsyncSession, viewer: Viewer, organisation_id: int
-) -> tuple[Organisation | None, list[Problem]]:
-    organisation = await session.get(Organisation, organisation_id)
-    if organisation is None or not policies.can_see_organisation(viewer, organisation_id):
-        return None, [Problem(("organisationId",), "NOT_FOUND", "Organisation not found.")]
+def _organisation_problems(viewer: Viewer, organisation_id: int, name: str | None) -> list[Problem]:
+    """`name` is the organisation's, None when it does not exist."""
+    if name is None or not policies.can_see_organisation(viewer, organisation_id):
+        return [Problem(("organisationId",), "NOT_FOUND", "Organisation not found.")]
     if not policies.can_submit_for(viewer, organisation_id):
-        return organisation, [
+        return [
             Problem(
                 ("organisationId",),
                 "FORBIDDEN",
-                f"Only super users of {organisation.name} may raise requests for it.",
+                f"Only super users of {name} may raise requests for it.",
             )
         ]
-    return organisation, []
+    return []
 
 
 async def _member_ids(session: AsyncSession, organisation_id: int, user_ids: set[int]) -> set[int]:
@@ -173,26 +184,37 @@ async def _participant_problems(
     return wanted, problems
 
 
-async def submit(session: AsyncSession, viewer: Viewer, s: Submission) -> Request:
-    """Validate everything, then write the request, its participants, attachments and first
-    timeline event. Raises DomainError with every problem; nothing is written then."""
+async def submit(session: AsyncSession, viewer: Viewer, s: Submission) -> Submitted:
+    """Validate everything, then write the request, its participants, attachments, search
+    document and first timeline event. Raises DomainError with every problem; nothing is
+    written then."""
     if s.idempotency_key:
         existing = await find_idempotent(session, viewer, s.idempotency_key)
         if existing is not None:
-            return existing
+            return Submitted(existing, None)
     problems = list(s.problems) + _text_problems(s)
 
-    request_type = None
-    if s.request_type_id is not None:
-        request_type = await catalog.usable_request_type(session, s.request_type_id)
-        if request_type is None:
-            problems.append(Problem(("requestTypeId",), "NOT_FOUND", "Request type not found."))
-    organisation = None
-    if s.organisation_id is not None:
-        organisation, org_problems = await _organisation_problems(
-            session, viewer, s.organisation_id
+    setup = (
+        await session.execute(
+            statements.SETUP,
+            {"type_id": s.request_type_id, "organisation_id": s.organisation_id},
         )
-        problems += org_problems
+    ).one()
+    form = None
+    if s.request_type_id is not None:
+        if setup.category_id is None:  # no such type, or it or its category archived
+            problems.append(Problem(("requestTypeId",), "NOT_FOUND", "Request type not found."))
+        elif setup.form_version_id is None:  # every type is created with version 1
+            raise LookupError(f"request type {s.request_type_id} has no form version")
+        else:
+            form = await catalog.form_snapshot(
+                session,
+                setup.form_version_id,
+                request_type_id=setup.type_id,
+                version=setup.form_version,
+            )
+    if s.organisation_id is not None:
+        problems += _organisation_problems(viewer, s.organisation_id, setup.organisation_name)
     reporter_id, reporter_problems = await _reporter(session, viewer, s)
     problems += reporter_problems
     participant_ids, participant_problems = await _participant_problems(session, s, reporter_id)
@@ -201,12 +223,9 @@ async def submit(session: AsyncSession, viewer: Viewer, s: Submission) -> Reques
     # Files named by ATTACHMENT fields and by attachmentIds must be the viewer's own, unused.
     field_file_refs: dict[str, int] = {}
     attachment_keys: set[str] = set()
-    form_version = None
     values: dict[str, object] = {}
-    if request_type is not None:
-        form_version = await catalog.current_form_version(session, request_type)
-        specs = catalog.specs_of(form_version.fields)
-        attachment_keys = {f.key for f in specs if f.kind is FieldKind.ATTACHMENT}
+    if form is not None:
+        attachment_keys = {f.key for f in form.specs if f.kind is FieldKind.ATTACHMENT}
         for key, value in s.fields:
             if key in attachment_keys and isinstance(value, list):
                 for ref in value:
@@ -224,7 +243,7 @@ async def submit(session: AsyncSession, viewer: Viewer, s: Submission) -> Reques
             for ref, pk in field_file_refs.items()
             if pk in uploads
         }
-        result = validate_values(specs, s.fields, attachments=infos)
+        result = validate_values(form.specs, s.fields, attachments=infos)
         problems += result.problems
         values = {
             key: [field_file_refs[ref] for ref in value]  # stored as attachment row ids
@@ -240,69 +259,93 @@ async def submit(session: AsyncSession, viewer: Viewer, s: Submission) -> Reques
                 Problem(("attachmentIds", str(index)), "NOT_FOUND", "Attachment not found.")
             )
 
-    scheme = await catalog.active_priority_scheme(session)
+    scheme = catalog.scheme_by_key(setup.priority_scheme_key or DEFAULT.key)
     decision = resolve_priority(
         scheme,
         urgency=s.urgency,
         impact=s.impact,
         requested_key=s.priority_key,
-        request_type_default=request_type.default_priority_key if request_type else None,
+        request_type_default=setup.default_priority_key if form else None,
         chooser_is_agent=viewer.is_staff,
     )
     problems += decision.problems
 
     if problems:
         raise DomainError(problems)
-    assert request_type is not None and organisation is not None and form_version is not None
-    assert reporter_id is not None
+    assert form is not None and s.organisation_id is not None and reporter_id is not None
     level = scheme.level(decision.key)
     assert level is not None
 
     now = utcnow()
     number, reference = await references.allocate(session)
-    request = Request(
-        number=number,
-        reference=reference,
-        request_type_id=request_type.id,
-        form_version_id=form_version.id,
-        organisation_id=organisation.id,
-        reporter_id=reporter_id,
-        created_by_id=viewer.user_id,
-        summary=s.summary.strip(),
-        description=s.description,
-        field_values=values,
-        urgency=s.urgency,
-        impact=s.impact,
-        priority_key=level.key,
-        priority_rank=level.rank,
-        status=RequestStatus.WAITING_FOR_SUPPORT.value,
-        visibility=s.visibility.value,
-        team_id=request_type.team_id,
-        idempotency_key=s.idempotency_key,
-        created_at=now,
-        updated_at=now,
-    )
-    session.add(request)
-    await session.flush()
-    for user_id in participant_ids:
-        session.add(RequestParticipant(request_id=request.id, user_id=user_id, created_at=now))
+    summary = s.summary.strip()
+    # Rows by Core statements, not ORM objects: the payload needs only the row, and the unit
+    # of work's flushes cost more than the statements themselves.
+    request = (
+        await session.execute(
+            statements.INSERT_REQUEST,
+            {
+                "number": number,
+                "reference": reference,
+                "request_type_id": form.request_type_id,
+                "form_version_id": form.id,
+                "organisation_id": s.organisation_id,
+                "reporter_id": reporter_id,
+                "created_by_id": viewer.user_id,
+                "summary": summary,
+                "description": s.description,
+                "field_values": values,
+                "urgency": s.urgency,
+                "impact": s.impact,
+                "priority_key": level.key,
+                "priority_rank": level.rank,
+                "status": RequestStatus.WAITING_FOR_SUPPORT.value,
+                "visibility": s.visibility.value,
+                "team_id": setup.team_id,
+                "idempotency_key": s.idempotency_key,
+                "created_at": now,
+                "updated_at": now,
+            },
+        )
+    ).one()
+    if participant_ids:
+        await session.execute(
+            statements.INSERT_PARTICIPANTS,
+            [
+                {"request_id": request.id, "user_id": user_id, "created_at": now}
+                for user_id in participant_ids
+            ],
+        )
     for key in attachment_keys & values.keys():
         await attachments.link_to_request(
             session, values[key], request_id=request.id, field_key=key
         )
     await attachments.link_to_request(session, s.attachment_ids, request_id=request.id)
-    await search.reindex(session, request.id)
-    await timeline.record(
+    await search.index_new_request(
+        session,
+        request_id=request.id,
+        reference=reference,
+        summary=summary,
+        description=s.description,
+        fields=form.fields,
+        values=values,
+    )
+    await timeline.record_by_insert(
         session,
         request_id=request.id,
         kind=timeline.EventKind.CREATED,
         actor_id=viewer.user_id,
         data={
             "reference": reference,
-            "summary": request.summary,
+            "summary": summary,
             "priority": level.key,
             "prioritySource": decision.source.value,
             "reporterId": reporter_id,
         },
     )
-    return request
+    settings = None
+    if setup.settings_id is not None:
+        settings = PortalSettingsRow(
+            setup.settings_id, setup.portal_name, setup.priority_scheme_key
+        )
+    return Submitted(request, settings)

@@ -14,7 +14,7 @@ from backend.db.models import Request as RequestRow
 from backend.db.models import Visibility
 from backend.domain import references
 from backend.domain.errors import DomainError, Problem
-from backend.domain.requests import Submission, find_idempotent, submit
+from backend.domain.requests import Submission, Submitted, find_idempotent, submit
 from backend.loaders.requests import REQUEST_COLUMNS
 from backend.resolvers.common import CONFLICT, in_transaction, require_viewer
 from backend.schema.errors import user_errors
@@ -68,11 +68,11 @@ async def request_submit(info: strawberry.Info, input: RequestSubmitInput) -> Re
     viewer = require_viewer(context)
     submission = _submission(input)
 
-    async def work(session: AsyncSession) -> Request:
-        return Request.from_row(await submit(session, viewer, submission))
+    async def work(session: AsyncSession) -> Submitted:
+        return await submit(session, viewer, submission)
 
     try:
-        request, problems = await in_transaction(context, work, raise_conflicts=True)
+        submitted, problems = await in_transaction(context, work, raise_conflicts=True)
     except IntegrityError:
         # Two concurrent submissions with one idempotency key: the loser returns the winner's.
         existing = None
@@ -80,10 +80,17 @@ async def request_submit(info: strawberry.Info, input: RequestSubmitInput) -> Re
             async with context.db.read() as session:
                 existing = await find_idempotent(session, viewer, submission.idempotency_key)
         if existing is None:
-            request, problems = None, [CONFLICT]
-        else:
-            request, problems = Request.from_row(existing), []
-    return RequestSubmitPayload(request=request, user_errors=user_errors(problems))
+            return RequestSubmitPayload(request=None, user_errors=user_errors([CONFLICT]))
+        return RequestSubmitPayload(request=Request.from_row(existing), user_errors=[])
+    if submitted is None:
+        return RequestSubmitPayload(request=None, user_errors=user_errors(problems))
+    if submitted.portal_settings is not None:
+        # The payload's `priority` resolves with the settings the submission just read.
+        context.loaders.catalog.settings.prime(
+            submitted.portal_settings.id,
+            submitted.portal_settings,  # type: ignore[arg-type]  # the loader's columns
+        )
+    return RequestSubmitPayload(request=Request.from_row(submitted.request), user_errors=[])
 
 
 async def visible_request(

@@ -1,0 +1,282 @@
+"""The submission's fast path: a fixed number of SQL statements, a search document equal to a
+rebuilt one, and SQLite writers of one process that queue on the write lock (never on SQLite's
+busy handler, never 'database is locked')."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import event, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.auth.viewer import Viewer
+from backend.config import Settings
+from backend.db.engine import Database
+from backend.db.migrate import upgrade
+from backend.db.models import Counter, Organisation, RequestSearchDocument, User, UserRole
+from backend.domain import global_ids, references, search
+from backend.domain.requests import Submission, submit
+from tests.support.client import GraphQLClient
+from tests.support.db import run_db
+from tests.support.server import LiveServer
+from tests.test_request_submit import make_request_type, org_id
+
+# ---- statements per submission
+
+TEN_FIELDS: list[dict[str, Any]] = [
+    {"key": "employee", "kind": "TEXT", "label": "Employee name", "required": True},
+    {"key": "notes", "kind": "TEXTAREA", "label": "Notes"},
+    {"key": "desks", "kind": "NUMBER", "label": "Desks needed"},
+    {"key": "start", "kind": "DATE", "label": "Start date", "required": True},
+    {
+        "key": "office",
+        "kind": "SELECT",
+        "label": "Office",
+        "options": [{"value": "ber", "label": "Berlin"}, {"value": "osl", "label": "Oslo"}],
+    },
+    {
+        "key": "apps",
+        "kind": "MULTI_SELECT",
+        "label": "Applications",
+        "options": [{"value": "mail", "label": "Mail"}, {"value": "vpn", "label": "VPN"}],
+    },
+    {"key": "laptop", "kind": "CHECKBOX", "label": "Needs a laptop"},
+    {"key": "manager", "kind": "EMAIL", "label": "Manager e-mail"},
+    {"key": "profile", "kind": "URL", "label": "Profile link"},
+    {"key": "meeting", "kind": "DATETIME", "label": "Welcome meeting"},
+]
+TEN_VALUES: list[dict[str, Any]] = [
+    {"key": "employee", "value": "Jamie Doe"},
+    {"key": "notes", "value": "Starts in the Berlin office."},
+    {"key": "desks", "value": 1},
+    {"key": "start", "value": "2026-12-01"},
+    {"key": "office", "value": "ber"},
+    {"key": "apps", "value": ["mail", "vpn"]},
+    {"key": "laptop", "value": True},
+    {"key": "manager", "value": "manager@example.com"},
+    {"key": "profile", "value": "https://example.com/p/jamie"},
+    {"key": "meeting", "value": "2026-12-01T09:00:00+00:00"},
+]
+SUBMIT = """mutation($input: RequestSubmitInput!) { requestSubmit(input: $input) {
+  request { id reference status priority { key } } userErrors { field code message } } }"""
+
+# Per submission of a 10-field form, whatever the number of fields: the viewer (a customer
+# signed in: the session, the memberships), then one read of the request type, its form
+# version's id, the organisation and the portal settings; the reference counter; the request;
+# its search document; its CREATED event. The payload's priority uses the settings already
+# read. The form version itself is read once per process (it never changes).
+SESSION_STATEMENTS = 2
+SUBMIT_STATEMENTS = 5
+
+
+def _listing(server: LiveServer) -> str:
+    return "\n".join(" ".join(s.split())[:100] for s in server.counter.statements)
+
+
+def _submit(server: LiveServer, client: GraphQLClient, rt: str, org: str) -> dict[str, Any]:
+    server.counter.reset()
+    data = client.ok(
+        SUBMIT,
+        input={
+            "requestTypeId": rt,
+            "organisationId": org,
+            "summary": "New starter",
+            "description": "Everything for the first day.",
+            "fields": TEN_VALUES,
+        },
+    )
+    payload = data["requestSubmit"]
+    assert payload["userErrors"] == [], payload
+    return dict(payload["request"])
+
+
+def test_statements_per_submission_are_fixed(server: LiveServer, client_factory: Any) -> None:
+    alice = client_factory("alice@acme.example")
+    acme = org_id(alice, "Acme Exams")
+    rt = make_request_type(server, TEN_FIELDS)
+    first = _submit(server, alice, rt, acme)
+    # A form version not seen before is read once.
+    assert server.counter.count == SESSION_STATEMENTS + SUBMIT_STATEMENTS + 1, _listing(server)
+    second = _submit(server, alice, rt, acme)
+    assert server.counter.count == SESSION_STATEMENTS + SUBMIT_STATEMENTS, server.counter.statements
+    assert first["priority"] == second["priority"] == {"key": "P3"}
+    assert int(second["reference"][3:]) == int(first["reference"][3:]) + 1
+
+
+def test_search_document_of_a_new_request_equals_a_rebuilt_one(
+    server: LiveServer, client_factory: Any
+) -> None:
+    """The document written from the values in memory is the one `reindex` builds by reading
+    the request back."""
+    alice = client_factory("alice@acme.example")
+    request = _submit(
+        server, alice, make_request_type(server, TEN_FIELDS), org_id(alice, "Acme Exams")
+    )
+    reference = request["reference"]
+
+    def document(rebuild: bool) -> dict[str, Any]:
+        async def work(session: AsyncSession) -> dict[str, Any]:
+            request_id = await session.scalar(
+                text("SELECT id FROM requests WHERE reference = :r"), {"r": reference}
+            )
+            if rebuild:
+                await search.reindex(session, request_id)
+            row = await session.get(RequestSearchDocument, request_id, populate_existing=True)
+            assert row is not None
+            columns = RequestSearchDocument.__table__.columns.keys()
+            return {name: getattr(row, name) for name in columns}
+
+        return run_db(server.settings, work)
+
+    written = document(rebuild=False)
+    assert "Jamie Doe" in written["public_text"] and "Berlin" in written["public_text"]
+    assert written == document(rebuild=True)
+
+
+def test_the_created_event_is_published_after_the_commit(server: LiveServer) -> None:
+    """The CREATED event is queued in the submitting transaction and published only once it
+    committed (backend/db/engine.py), to the request's stream and to list watchers."""
+    rt_pk = global_ids.pk_of(make_request_type(server, TEN_FIELDS), "RequestType")
+    published: list[tuple[str, dict[str, Any]]] = []
+
+    async def publish(channel: str, message: dict[str, Any]) -> None:
+        published.append((channel, message))
+
+    async def main() -> None:
+        db = Database.from_settings(server.settings)
+        db.publisher = publish
+        try:
+            async with db.read() as session:
+                agent = await session.scalar(
+                    select(User).where(User.email == "agent@frontdesk.example")
+                )
+                acme = await session.scalar(
+                    select(Organisation.id).where(Organisation.name == "Acme Exams")
+                )
+            assert agent is not None and acme is not None
+            viewer = Viewer(agent.id, UserRole(agent.role), agent.email, agent.display_name)
+            submission = Submission(
+                request_type_id=rt_pk,
+                organisation_id=acme,
+                summary="Published after the commit",
+                fields=[(v["key"], v["value"]) for v in TEN_VALUES],
+            )
+            async with db.transaction() as session:
+                submitted = await submit(session, viewer, submission)
+                assert published == []
+            request_id = submitted.request.id
+            assert [(channel, m["requestId"], m["kind"]) for channel, m in published] == [
+                (f"request:{request_id}", request_id, "CREATED"),
+                ("requests", request_id, "CREATED"),
+            ]
+        finally:
+            await db.dispose()
+
+    asyncio.run(main())
+
+
+# ---- SQLite: one writer at a time per process, queued on the write lock
+
+
+@pytest.fixture
+async def sqlite_db(tmp_path: Path) -> AsyncIterator[Database]:
+    settings = Settings(env="test", data_dir=tmp_path / "data")
+    db = Database.from_settings(settings)
+    await upgrade(db.engine)
+
+    # No waiting on SQLite's busy handler: a writer that met another one's lock would fail
+    # at once with "database is locked". Only the process's write lock may make them queue.
+    @event.listens_for(db.engine.sync_engine, "connect")
+    def no_busy_wait(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA busy_timeout=0")
+        cursor.close()
+
+    await db.engine.dispose()  # reconnect with the listener
+    yield db
+    await db.dispose()
+
+
+async def _counter(db: Database) -> int:
+    async with db.read() as session:
+        value = await session.scalar(
+            select(Counter.value).where(Counter.name == references.REQUEST_COUNTER)
+        )
+    return int(value or 0)
+
+
+async def test_concurrent_sqlite_writers_all_succeed(sqlite_db: Database) -> None:
+    start = await _counter(sqlite_db)
+
+    async def writer() -> int:
+        async with sqlite_db.transaction() as session:
+            number, _ = await references.allocate(session)
+            await asyncio.sleep(0.002)  # hold the write a while, as a request does
+            return number
+
+    numbers = await asyncio.gather(*(writer() for _ in range(40)))
+    assert sorted(numbers) == list(range(start + 1, start + 41))
+    assert await _counter(sqlite_db) == start + 40
+
+
+async def test_a_cancelled_writer_releases_the_lock(sqlite_db: Database) -> None:
+    start = await _counter(sqlite_db)
+    holding = asyncio.Event()
+
+    async def stuck() -> None:
+        async with sqlite_db.transaction() as session:
+            await references.allocate(session)
+            holding.set()
+            await asyncio.sleep(60)
+
+    task = asyncio.create_task(stuck())
+    await holding.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    async with asyncio.timeout(5), sqlite_db.transaction() as session:
+        number, _ = await references.allocate(session)
+    assert number == start + 1  # the cancelled increment was rolled back
+
+
+async def test_a_write_inside_a_write_fails_instead_of_hanging(sqlite_db: Database) -> None:
+    with pytest.raises(RuntimeError, match="inside another"):
+        async with sqlite_db.transaction():
+            async with sqlite_db.transaction():
+                pass
+    async with asyncio.timeout(5), sqlite_db.transaction():
+        pass  # and the lock was released
+
+
+async def test_sqlite_driver_reports_rows_and_counts(sqlite_db: Database) -> None:
+    """backend/db/sqlite_driver.py runs each statement in one trip: what SQLAlchemy reads
+    from the cursor afterwards (rows, rowcount) must be there."""
+    async with sqlite_db.transaction() as session:
+        await session.execute(
+            text("INSERT INTO counters (name, value) VALUES (:name, :value)"),
+            [{"name": "a", "value": 1}, {"name": "b", "value": 2}],
+        )
+        changed = await session.execute(
+            update(Counter).where(Counter.name.in_(["a", "b"])).values(value=Counter.value + 10)
+        )
+        assert changed.rowcount == 2  # type: ignore[attr-defined]
+    async with sqlite_db.read() as session:
+        rows = (
+            await session.execute(
+                select(Counter.name, Counter.value)
+                .where(Counter.name.in_(["a", "b"]))
+                .order_by(Counter.name)
+            )
+        ).all()
+        streamed = [
+            row.name
+            async for row in await session.stream(
+                select(Counter.name).where(Counter.name.in_(["a", "b"])).order_by(Counter.name)
+            )
+        ]
+    assert [tuple(r) for r in rows] == [("a", 11), ("b", 12)]
+    assert streamed == ["a", "b"]
