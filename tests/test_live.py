@@ -605,8 +605,15 @@ async def test_an_event_committed_on_one_server_reaches_a_subscriber_on_another(
 
 
 async def test_several_workers_serve_and_deliver(cluster: Cluster) -> None:
-    started = re.findall(r"Started server process \[(\d+)\]", cluster.workers_log.read_text())
-    assert len(set(started)) == 2, cluster.workers_log.read_text()
+    # The first worker may answer the readiness probe before the second has logged its start.
+    deadline = time.monotonic() + 30
+    while True:
+        log = cluster.workers_log.read_text()
+        started = set(re.findall(r"Started server process \[(\d+)\]", log))
+        if len(started) == 2 or time.monotonic() > deadline:
+            break
+        await asyncio.sleep(0.1)
+    assert len(started) == 2, log
     async with Http(cluster.workers) as alice:
         await alice.login("alice@acme.example")
         request = await alice.raise_request(cluster.request_type, await alice.org_id("Acme Exams"))

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -267,35 +270,83 @@ async def revoke_api_token(session: AsyncSession, *, token_id: int, user_id: int
     return row
 
 
+# (session id, API token id): what a long-lived connection's viewer was authenticated by.
+ViewerKey = tuple[int | None, int | None]
+
+
 async def refresh_viewer(session: AsyncSession, viewer: Viewer) -> Viewer | None:
     """The viewer as of now, for long-lived connections: None when the session or token has
     ended or the user was deactivated; memberships reloaded (access may have changed)."""
+    key = (viewer.session_id, viewer.api_token_id)
+    if key == (None, None):
+        return None
+    return (await refresh_viewers(session, [key]))[key]
+
+
+async def refresh_viewers(
+    session: AsyncSession, keys: Iterable[ViewerKey]
+) -> dict[ViewerKey, Viewer | None]:
+    """refresh_viewer's answer for each key, in at most three statements (sessions, tokens,
+    customers' memberships): None when the session or token ended or the user was
+    deactivated; memberships reloaded (access may have changed). Live streams refresh all
+    their viewers at once with it after each event."""
+    keys = list(keys)
     now = utcnow()
-    if viewer.session_id is not None:
-        stmt = (
-            select(*_USER_COLUMNS)
-            .join(AuthSession, AuthSession.user_id == User.id)
+    session_ids = {s for s, _ in keys if s is not None}
+    token_ids = {t for s, t in keys if s is None and t is not None}
+    users: dict[ViewerKey, Any] = {}
+    if session_ids:
+        rows = await session.execute(
+            select(AuthSession.id, *_USER_COLUMNS)
+            .join(User, User.id == AuthSession.user_id)
             .where(
-                AuthSession.id == viewer.session_id,
+                AuthSession.id.in_(session_ids),
                 AuthSession.revoked_at.is_(None),
                 AuthSession.expires_at > now,
+                User.is_active.is_(True),
             )
         )
-    elif viewer.api_token_id is not None:
-        stmt = (
-            select(*_USER_COLUMNS)
-            .join(ApiToken, ApiToken.user_id == User.id)
+        for row in rows:
+            users[(row[0], None)] = row[1:]
+    if token_ids:
+        rows = await session.execute(
+            select(ApiToken.id, *_USER_COLUMNS)
+            .join(User, User.id == ApiToken.user_id)
             .where(
-                ApiToken.id == viewer.api_token_id,
+                ApiToken.id.in_(token_ids),
                 ApiToken.revoked_at.is_(None),
                 (ApiToken.expires_at.is_(None)) | (ApiToken.expires_at > now),
+                User.is_active.is_(True),
             )
         )
-    else:
-        return None
-    row = (await session.execute(stmt.where(User.is_active.is_(True)))).first()
-    if row is None:
-        return None
-    return await _viewer_from_row(
-        session, row, session_id=viewer.session_id, api_token_id=viewer.api_token_id
-    )
+        for row in rows:
+            users[(None, row[0])] = row[1:]
+    # Only customers belong to organisations; staff need no query.
+    customers = {row[0] for row in users.values() if UserRole(row[1]) == UserRole.CUSTOMER}
+    memberships: dict[int, dict[int, MembershipRole]] = defaultdict(dict)
+    if customers:
+        rows = await session.execute(
+            select(Membership.user_id, Membership.organisation_id, Membership.role).where(
+                Membership.user_id.in_(customers)
+            )
+        )
+        for user_id, org_id, role in rows:
+            memberships[user_id][org_id] = MembershipRole(role)
+    found: dict[ViewerKey, Viewer | None] = {}
+    for key in keys:
+        session_id, token_id = key
+        row = users.get((session_id, None) if session_id is not None else (None, token_id))
+        if row is None:
+            found[key] = None
+            continue
+        user_id, role, email, display_name = row
+        found[key] = Viewer(
+            user_id=user_id,
+            role=UserRole(role),
+            email=email,
+            display_name=display_name,
+            memberships=dict(memberships.get(user_id, {})),
+            session_id=session_id,
+            api_token_id=token_id,
+        )
+    return found

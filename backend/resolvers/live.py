@@ -5,6 +5,12 @@ in between is lost; each broker message (or RESYNC) only says "look again": the 
 the events after the last one it delivered, in id order, through the visibility rule. That
 gives order, no gaps and no duplicates, whatever the broker drops or repeats. Per request,
 event ids are committed in order because every change locks the request row first.
+
+The streams of one request in one process share that work (live_shared.py): after a broker
+message the viewers are refreshed, visibility decided and the new events read and resolved
+once for all of them, each answer read after the message arrived, which is all the above
+needs. Internal events are read for everyone and dropped here for viewers who may not see
+them (policies.can_see_internal), as the SQL filter did.
 """
 
 from __future__ import annotations
@@ -21,13 +27,11 @@ from backend.context import Context
 from backend.db.models import Request as RequestRow
 from backend.db.models import TimelineEvent as EventRow
 from backend.events.publish import REQUESTS_CHANNEL, request_channel
-from backend.loaders.detail import EVENT_COLUMNS
 from backend.resolvers.common import require_viewer
-from backend.schema.detail import event_from_row
+from backend.resolvers.live_payload import StreamLoaders
+from backend.resolvers.live_shared import request_feed
 from backend.schema.errors import PublicError, Unauthenticated
 from backend.schema.relay import expect_argument_id
-
-REPLAY_BATCH = 500
 
 
 class AccessLost(PublicError):
@@ -43,19 +47,6 @@ async def _visible(context: Context, viewer: Viewer, request_id: int) -> bool:
             )
         )
     return found is not None
-
-
-async def _events_after(context: Context, viewer: Viewer, request_id: int, after: int) -> list[Any]:
-    stmt = (
-        select(*EVENT_COLUMNS)
-        .where(EventRow.request_id == request_id, EventRow.id > after)
-        .order_by(EventRow.id)
-        .limit(REPLAY_BATCH)
-    )
-    if not policies.can_see_internal(viewer):
-        stmt = stmt.where(EventRow.internal.is_(False))
-    async with context.db.read() as session:
-        return list((await session.execute(stmt)).all())
 
 
 async def _latest_event_id(context: Context, request_id: int) -> int:
@@ -74,7 +65,9 @@ async def _current_viewer(context: Context, viewer: Viewer) -> Viewer | None:
 async def request_timeline(
     context: Context, request_id: str, after: str | None
 ) -> AsyncGenerator[Any, None]:
-    """Timeline rows (event_from_row makes them typed) for one request, replay then live."""
+    """Typed timeline events for one request, replay then live. The work after a broker
+    message is shared with the request's other streams (live_shared.py): per stream, what
+    is left is choosing the events it may see and executing its selection on them."""
     viewer = require_viewer(context)
     pk = expect_argument_id(request_id, "Request", "requestId")
     last = expect_argument_id(after, "TimelineEvent", "after") if after else None
@@ -90,20 +83,31 @@ async def request_timeline(
             raise PublicError("Request not found.", "NOT_FOUND")
         if last is None:
             last = await _latest_event_id(context, pk)
-        while True:
-            # Deliver everything after `last`; between batches, wait for the next nudge.
-            while rows := await _events_after(context, viewer, pk, last):
-                for row in rows:
-                    last = row.id
-                    context.reset_loaders()  # per event: fields resolve from fresh data
-                    yield event_from_row(row)
-            item = await inbox.get()
-            if isinstance(item, dict) and int(item.get("eventId", 0)) <= last:
-                continue  # already delivered (or replayed) by id
-            current = await _current_viewer(context, viewer)
-            if current is None or not await _visible(context, current, pk):
-                raise AccessLost()
-            viewer = context.viewer = current
+        with request_feed(context.db, pk) as feed:
+            round = feed.replay_round()
+            batch = await round.events_after(last)
+            while True:
+                see_internal = policies.can_see_internal(viewer)
+                for shared in batch.events:
+                    last = shared.id  # past internal events too: never to be shown here
+                    event = shared.for_viewer(see_internal)
+                    if event is not None:
+                        # Fields beyond the shared payload resolve from fresh data.
+                        context.loaders = StreamLoaders(context.db, batch.related)
+                        yield event
+                if not batch.complete:  # a long replay: read on
+                    batch = await round.events_after(last)
+                    continue
+                # Everything up to now is delivered: wait for the next nudge.
+                item = await inbox.get()
+                while isinstance(item, dict) and int(item.get("eventId", 0)) <= last:
+                    item = await inbox.get()  # already delivered (or replayed) by id
+                round = feed.round_for(item)
+                outcome = await round.catch_up(viewer, last)
+                if outcome.viewer is None or outcome.batch is None:
+                    raise AccessLost()
+                viewer = context.viewer = outcome.viewer
+                batch = outcome.batch
 
 
 # ---- requestsChanged
