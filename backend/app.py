@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
+import orjson
 from cross_web import HTTPException
 from sqlalchemy import text
 from starlette.applications import Starlette
@@ -81,6 +83,15 @@ class FrontdeskGraphQL(GraphQL[Context, None]):
 
     def decode_json(self, data: str | bytes) -> object:
         return decode_json(data)  # undecodable bodies are 400s, never 500s
+
+    def encode_json(self, data: object) -> str:
+        # orjson: a 48 kB overview encodes in a tenth of the time of json.dumps. What it
+        # refuses (integers beyond 64 bits in a JSON scalar) goes through json as before.
+        # A str, not bytes: WebSocket messages are encoded here too and must be text frames.
+        try:
+            return orjson.dumps(data).decode()
+        except TypeError:
+            return json.dumps(data, separators=(",", ":"))
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         try:

@@ -1,10 +1,12 @@
 """Batch query helpers shared by the loaders: rows by id, and windowed pages per parent.
 
-Each helper issues exactly one SQL statement, on a connection of its own: DataLoader batches of
-one tick run concurrently and a connection must not be shared between them. They run Core
-statements on a plain connection (no ORM session: these rows become API objects directly),
-and the statements are built once per shape with bound parameters, so a batch costs binding
-values, not rebuilding SQL.
+Each helper issues exactly one SQL statement, on a connection of its own (given a Database):
+DataLoader batches of one tick run concurrently and a connection must not be shared between
+them. Given an open connection instead, they run on it: a caller that issues its statements
+one after another (the compiled overview) saves a pool checkout and reset per statement.
+They run Core statements on a plain connection (no ORM session: these rows become API objects
+directly), and the statements are built once per shape with bound parameters, so a batch costs
+binding values, not rebuilding SQL.
 """
 
 from __future__ import annotations
@@ -15,21 +17,28 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, bindparam, func, select
 from sqlalchemy.engine import Row
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from backend.db.engine import Database
+
+# Where a helper runs its statement: a pooled connection of its own, or this open one.
+Source = Database | AsyncConnection
 
 _BY_ID: dict[tuple[Any, ...], Select[Any]] = {}
 _WINDOWED: dict[tuple[Any, ...], Select[Any]] = {}
 
 
-async def fetch_all(db: Database, stmt: Any, params: dict[str, Any] | None = None) -> list[Any]:
-    """All rows of one Core statement on a pooled connection of its own."""
+async def fetch_all(db: Source, stmt: Any, params: dict[str, Any] | None = None) -> list[Any]:
+    """All rows of one Core statement, on `db` when it is a connection, else on a pooled
+    connection of its own."""
+    if isinstance(db, AsyncConnection):
+        return list((await db.execute(stmt, params or {})).all())
     async with db.engine.connect() as connection:
         return list((await connection.execute(stmt, params or {})).all())
 
 
 async def rows_by_id(
-    db: Database, columns: Sequence[Any], id_column: Any, ids: Sequence[int]
+    db: Source, columns: Sequence[Any], id_column: Any, ids: Sequence[int]
 ) -> list[Row[Any] | None]:
     key = (*columns, id_column)
     stmt = _BY_ID.get(key)
@@ -42,7 +51,7 @@ async def rows_by_id(
 
 
 async def rows_grouped(
-    db: Database, stmt: Select[Any], key_column: str, keys: Sequence[int]
+    db: Source, stmt: Select[Any], key_column: str, keys: Sequence[int]
 ) -> list[list[Row[Any]]]:
     grouped: dict[int, list[Row[Any]]] = defaultdict(list)
     for row in await fetch_all(db, stmt):
@@ -84,7 +93,7 @@ def _windowed_statement(
 
 
 async def windowed_pages(
-    db: Database,
+    db: Source,
     *,
     columns: Sequence[Any],
     parent_column: Any,
@@ -112,9 +121,12 @@ async def windowed_pages(
         params["fd_after"] = after_id
     pages: dict[int, tuple[list[Row[Any]], int]] = {}
     for row in await fetch_all(db, stmt, params):
-        rows, _ = pages.get(row.fd_parent, ([], 0))
-        rows.append(row)
-        pages[row.fd_parent] = (rows, row.fd_total)
+        parent = row.fd_parent
+        page = pages.get(parent)
+        if page is None:
+            pages[parent] = ([row], row.fd_total)
+        else:
+            page[0].append(row)
     if after_id is not None:
         # Parents whose rows all precede the cursor still need their total.
         missing = [p for p in set(parent_ids) if p not in pages]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -53,14 +54,16 @@ def filter_from_input(flt: RequestFilter | None) -> overview.Filter:
     )
 
 
-async def requests(
-    info: strawberry.Info,
+def page_plan(
+    context: Context,
     filter: RequestFilter | None,
     order_by: list[RequestOrder] | None,
     first: int | None,
     after: str | None,
-) -> RequestConnection:
-    context: Context = info.context
+) -> tuple[overview.Plan, int, list[Any] | None]:
+    """The checked arguments of `requests`: the list's plan, the page size and the position
+    after which the page starts (None: from the beginning). Raises the field's errors.
+    Shared with the compiled overview (backend/schema/compiled.py)."""
     viewer = require_viewer(context)
     size = check_first(first)
     orders = [
@@ -72,9 +75,21 @@ async def requests(
         position = plan.parse_cursor(decode_cursor(after, plan.cursor_arity)) if after else None
     except overview.InvalidArgument as error:
         raise BadUserInput(error.message, error.argument) from None
+    return plan, size, position
+
+
+async def requests(
+    info: strawberry.Info,
+    filter: RequestFilter | None,
+    order_by: list[RequestOrder] | None,
+    first: int | None,
+    after: str | None,
+) -> RequestConnection:
+    context: Context = info.context
+    plan, size, position = page_plan(context, filter, order_by, first, after)
 
     async with context.db.engine.connect() as connection:
-        rows = (await connection.execute(plan.page(REQUEST_COLUMNS, size + 1, position))).all()
+        rows = await plan.fetch_page(connection, REQUEST_COLUMNS, size + 1, position)
     page = rows[:size]
     nodes = [Request.from_row(r) for r in page]
     # The page's reporters, request types, comment pages... in one batch each, now.

@@ -19,6 +19,9 @@ field middleware):
 
 Plans are worked out once per selection set of an operation (graphql-core hands the same
 selection set for every item of a list).
+
+Before all that, a query shaped like the requests overview runs compiled: rows straight into
+the response (backend/schema/compiled.py); this executor runs whatever that does not handle.
 """
 
 from __future__ import annotations
@@ -89,6 +92,9 @@ def _origin(object_type: GraphQLObjectType) -> type | None:
 
 
 class FastExecutor(StrawberryGraphQLCoreExecutionContext):
+    # Whether overview-shaped queries run compiled (tests compare with a subclass without).
+    compile_queries = True
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         manager = self.middleware_manager
@@ -98,6 +104,19 @@ class FastExecutor(StrawberryGraphQLCoreExecutionContext):
 
     def _middleware(self) -> bool:
         return self._fd_middleware
+
+    def execute_operation(self, serially: bool | None = None) -> Any:
+        # Overview-shaped queries run compiled (backend/schema/compiled.py), which falls back
+        # to this executor for anything it does not handle.
+        if self.compile_queries and not self._fd_middleware and serially is None:
+            from backend.schema import compiled  # imports the resolvers, which import this
+
+            plan = compiled.plan_for(self)
+            if plan is not None:
+                return compiled.execute_compiled(
+                    plan, self, lambda: super(FastExecutor, self).execute_operation(serially)
+                )
+        return super().execute_operation(serially)
 
     def _plans_for(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> tuple:
         """(plans, all fast) for a selection set: per response name its fields and plan."""
