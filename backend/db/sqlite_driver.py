@@ -9,6 +9,10 @@ them, they bounded how many writes per second one process could make.
 Here the cursor SQLAlchemy gets runs the four steps as one call in the connection's thread;
 the sqlite3 cursor never leaves it. The rows are fetched at once, as SQLAlchemy's adapter does
 anyway (it buffers every result; a server-side cursor gets its rows from that buffer too).
+
+It uses aiosqlite's internals (`_execute`, `_conn`, `_thread`, the Connection constructor),
+which is why aiosqlite is pinned in constraints.txt; tests/test_submit_fast_path.py exercises
+rows, rowcount and streamed results through it.
 """
 
 from __future__ import annotations
@@ -52,6 +56,7 @@ class OneTripCursor:
         self.rowcount = -1
         self.lastrowid: int | None = None
         self._rows: list[Any] = []
+        self._position = 0  # of the next row to hand out
 
     async def __aenter__(self) -> OneTripCursor:
         return self
@@ -72,21 +77,27 @@ class OneTripCursor:
 
     def _keep(self, outcome: _Outcome) -> None:
         self.description, self.rowcount, self.lastrowid, self._rows = outcome
+        self._position = 0
 
     async def fetchall(self) -> list[Any]:
-        rows, self._rows = self._rows, []
+        rows = self._rows[self._position :]
+        self._rows, self._position = [], 0
         return rows
 
     async def fetchmany(self, size: int | None = None) -> list[Any]:
-        count = self.arraysize if size is None else size
-        rows, self._rows = self._rows[:count], self._rows[count:]
+        end = self._position + (self.arraysize if size is None else size)
+        rows = self._rows[self._position : end]
+        self._position = min(end, len(self._rows))
         return rows
 
     async def fetchone(self) -> Any:
-        return self._rows.pop(0) if self._rows else None
+        if self._position >= len(self._rows):
+            return None
+        self._position += 1
+        return self._rows[self._position - 1]
 
     async def close(self) -> None:
-        self._rows = []
+        self._rows, self._position = [], 0
 
 
 class OneTripConnection(aiosqlite.Connection):
