@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.password_policy import LOGIN_MAX_LENGTH, password_problems
@@ -180,20 +180,37 @@ async def _viewer_from_row(
 _USER_COLUMNS = (User.id, User.role, User.email, User.display_name)
 
 
+# Built once: every request runs one of these, and building a statement (and its cache key)
+# costs as much as running it. Executed on the session's connection, past the ORM layer.
+_SESSION_VIEWER = (
+    select(AuthSession.id, *_USER_COLUMNS)
+    .join(User, User.id == AuthSession.user_id)
+    .where(
+        AuthSession.token_hash == bindparam("token_hash"),
+        AuthSession.revoked_at.is_(None),
+        AuthSession.expires_at > bindparam("now"),
+        User.is_active.is_(True),
+    )
+)
+_TOKEN_VIEWER = (
+    select(ApiToken.id, ApiToken.last_used_at, *_USER_COLUMNS)
+    .join(User, User.id == ApiToken.user_id)
+    .where(
+        ApiToken.token_hash == bindparam("token_hash"),
+        ApiToken.revoked_at.is_(None),
+        (ApiToken.expires_at.is_(None)) | (ApiToken.expires_at > bindparam("now")),
+        User.is_active.is_(True),
+    )
+)
+
+
+async def _first(session: AsyncSession, stmt: Any, **params: Any) -> Any:
+    connection = await session.connection()
+    return (await connection.execute(stmt, params)).first()
+
+
 async def viewer_from_session_token(session: AsyncSession, token: str) -> Viewer | None:
-    now = utcnow()
-    row = (
-        await session.execute(
-            select(AuthSession.id, *_USER_COLUMNS)
-            .join(User, User.id == AuthSession.user_id)
-            .where(
-                AuthSession.token_hash == token_hash(token),
-                AuthSession.revoked_at.is_(None),
-                AuthSession.expires_at > now,
-                User.is_active.is_(True),
-            )
-        )
-    ).first()
+    row = await _first(session, _SESSION_VIEWER, token_hash=token_hash(token), now=utcnow())
     if row is None:
         return None
     return await _viewer_from_row(session, row[1:], session_id=row[0], api_token_id=None)
@@ -202,18 +219,7 @@ async def viewer_from_session_token(session: AsyncSession, token: str) -> Viewer
 async def viewer_from_api_token(session: AsyncSession, token: str) -> tuple[Viewer, bool] | None:
     """The token's viewer, and whether its last_used_at is stale enough to be touched."""
     now = utcnow()
-    row = (
-        await session.execute(
-            select(ApiToken.id, ApiToken.last_used_at, *_USER_COLUMNS)
-            .join(User, User.id == ApiToken.user_id)
-            .where(
-                ApiToken.token_hash == token_hash(token),
-                ApiToken.revoked_at.is_(None),
-                (ApiToken.expires_at.is_(None)) | (ApiToken.expires_at > now),
-                User.is_active.is_(True),
-            )
-        )
-    ).first()
+    row = await _first(session, _TOKEN_VIEWER, token_hash=token_hash(token), now=now)
     if row is None:
         return None
     token_id, last_used_at = row[0], row[1]
