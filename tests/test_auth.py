@@ -6,6 +6,7 @@ test (the `factory` fixture); demo accounts are only signed in with, never chang
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import re
@@ -995,3 +996,48 @@ def test_client_address_is_throttled_across_accounts(
         live.stop()
         if pg_url:
             drop_pg_database(pg_url)
+
+
+def test_a_burst_with_a_token_to_touch_needs_no_more_connections_than_the_pool(
+    server: LiveServer,
+) -> None:
+    """Recording a token's use is a write; done while the request still held its read
+    connection, a burst of requests (a page reload with many calls, 1,000 WebSockets
+    connecting) each held one while waiting for SQLite's write lock, and the write that held
+    the lock waited for a connection: the pool ran dry and requests failed after 30 s."""
+    from tests.support import worlds
+    from tests.support.db import run_db
+
+    async def build(session: Any) -> tuple[int, str]:
+        user_id, token = await worlds.add_user(session, "Burst", "AGENT")
+        await session.execute(
+            update(ApiToken).where(ApiToken.user_id == user_id).values(last_used_at=None)
+        )
+        return user_id, token
+
+    user_id, token = run_db(server.settings, build)
+
+    async def burst() -> list[int]:
+        async with httpx.AsyncClient(timeout=20) as client:
+
+            async def one() -> int:
+                response = await client.post(
+                    server.graphql_url,
+                    json={"query": "{ viewer { user { displayName } } }"},
+                    headers={"Authorization": f"Bearer {token}"},
+                )
+                assert response.json() == {
+                    "data": {"viewer": {"user": {"displayName": "Burst"}}}
+                }, response.text
+                return response.status_code
+
+            return list(await asyncio.gather(*(one() for _ in range(40))))
+
+    assert asyncio.run(burst()) == [200] * 40
+
+    async def last_used(session: Any) -> Any:
+        return await session.scalar(
+            select(ApiToken.last_used_at).where(ApiToken.user_id == user_id)
+        )
+
+    assert run_db(server.settings, last_used) is not None  # the use was recorded

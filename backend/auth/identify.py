@@ -37,6 +37,7 @@ async def identify_credentials(
     """The viewer of an `Authorization` header value (it wins) or a session cookie token; the
     WebSocket `connection_init` payload carries either too."""
     viewer = None
+    touch: int | None = None
     async with db.read() as session:
         if authorization:
             scheme, _, token = authorization.partition(" ")
@@ -44,10 +45,22 @@ async def identify_credentials(
                 found = await sessions.viewer_from_api_token(session, token.strip())
                 if found is not None:
                     viewer, stale = found
-                    if stale:
-                        async with db.transaction() as write:
-                            await sessions.touch_api_token(write, viewer.api_token_id or 0)
+                    touch = viewer.api_token_id if stale else None
             session_token = None  # a bearer request never acts through the cookie
         elif session_token:
             viewer = await sessions.viewer_from_session_token(session, session_token)
+    if touch is not None and touch not in _touching:
+        # After the read session is closed: a write may wait for SQLite's write lock, and a
+        # burst of requests each holding a read connection while waiting would exhaust the
+        # pool. One touch per token at a time is enough.
+        _touching.add(touch)
+        try:
+            async with db.transaction() as write:
+                await sessions.touch_api_token(write, touch)
+        finally:
+            _touching.discard(touch)
     return Identity(viewer=viewer, session_token=session_token)
+
+
+# Tokens whose last_used_at this process is writing now.
+_touching: set[int] = set()
