@@ -33,6 +33,7 @@ from graphql import (
     GraphQLField,
     GraphQLList,
     GraphQLObjectType,
+    OperationType,
     is_leaf_type,
     is_list_type,
     is_non_null_type,
@@ -45,6 +46,8 @@ from strawberry.types.nodes import SelectedField
 _BACKREF = "strawberry-definition"
 # Attribute of a result object holding {response name: (field name, value)}.
 PRERESOLVED = "fd_preresolved"
+# Attribute of a subscription event holding its results (see _shared_event_result).
+SHARED_RESULTS = "fd_shared_results"
 _UNSET = object()
 _LEAF, _OBJECT, _LIST, _TYPENAME = "leaf", "object", "list", "typename"
 
@@ -101,11 +104,15 @@ class FastExecutor(StrawberryGraphQLCoreExecutionContext):
         # Field middleware (strawberry extensions with a `resolve` hook) must see every field.
         self._fd_middleware = manager is not None and bool(manager.middlewares)
         self._fd_plans: dict[tuple[str, int], tuple[Any, tuple]] = {}
+        # False once a field resolver ran below the root: see _shared_event_result.
+        self._fd_pure = True
 
     def _middleware(self) -> bool:
         return self._fd_middleware
 
     def execute_operation(self, serially: bool | None = None) -> Any:
+        if serially is False and self.operation.operation is OperationType.SUBSCRIPTION:
+            return self._shared_event_result()
         # Overview-shaped queries run compiled (backend/schema/compiled.py), which falls back
         # to this executor for anything it does not handle.
         if self.compile_queries and not self._fd_middleware and serially is None:
@@ -117,6 +124,41 @@ class FastExecutor(StrawberryGraphQLCoreExecutionContext):
                     plan, self, lambda: super(FastExecutor, self).execute_operation(serially)
                 )
         return super().execute_operation(serially)
+
+    def _shared_event_result(self) -> Any:
+        """One subscription event for one subscriber, executed once for all subscribers who
+        receive the same event object with the same document and variables.
+
+        Live streams hand the same event object to every subscriber who may see it as it is
+        (backend/resolvers/live_payload.py: one copy for staff, one for everybody else), with
+        its related objects pre-resolved. When a result was made of plain attributes and
+        those pre-resolved values only (no resolver ran, so nothing depended on the viewer
+        or the context), the next subscriber gets the same result instead of running graphql
+        again: with 1,000 subscribers that execution was the largest cost of an event."""
+        event = self.root_value
+        shared = getattr(event, "__dict__", None)
+        if shared is None:
+            return super().execute_operation(False)
+        key = (id(self.operation), repr(sorted(self.variable_values.coerced.items())))
+        results = shared.setdefault(SHARED_RESULTS, {})
+        found = results.get(key)
+        if found is not None and found[0] is self.operation:
+            return found[1]
+
+        def keep(result: Any) -> Any:
+            if self._fd_pure and not result.errors:
+                # The operation is kept alive with it, so its id cannot be reused meanwhile.
+                results[key] = (self.operation, result)
+            return result
+
+        result = super().execute_operation(False)
+        if not self.is_awaitable(result):
+            return keep(result)
+
+        async def awaited() -> Any:
+            return keep(await result)
+
+        return awaited()
 
     def _plans_for(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> tuple:
         """(plans, all fast) for a selection set: per response name its fields and plan."""
@@ -313,6 +355,8 @@ class FastExecutor(StrawberryGraphQLCoreExecutionContext):
                 return self._complete_preresolved(
                     parent_type, field_details_list, path, found[1], position_context
                 )
+        if path.prev is not None:
+            self._fd_pure = False  # a resolver runs: its answer may depend on the viewer
         return super().execute_field(
             parent_type, source, field_details_list, path, position_context
         )
