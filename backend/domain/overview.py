@@ -44,6 +44,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.elements import True_
 
 from backend.auth import policies
 from backend.auth.viewer import Viewer
@@ -330,22 +331,34 @@ class Plan:
         found = search.tier_matches(
             self.dialect, self.query, include_internal=self._internal, tier=tier
         )
-        stmt = (
-            select(*columns, literal(tier).label("fd_k0"), found.c.rank.label("fd_k1"))
-            .select_from(Request)
-            .join(found, found.c.request_id == Request.id)
-            .where(*self.where)
-        )
+        keyset: list[ColumnElement[bool]] = []
         if after is not None:
             rank, last_id = after
-            stmt = stmt.where(
+            keyset.append(
                 or_(
                     found.c.rank > rank,
                     and_(found.c.rank == rank, found.c.request_id > last_id),
                 )
             )
-        # Ordered by the match's own columns, so PostgreSQL ranks the matches, then joins
-        # only the rows it keeps (a nested loop preserves the order) instead of all of them.
+        if all(isinstance(w, True_) for w in self.where):
+            # Nothing to check on the request (staff, no filter): rank the matches, keep the
+            # page, and only then read the page's requests, instead of reading every match's.
+            found = (
+                select(found.c.request_id, found.c.rank)
+                .where(*keyset)
+                .order_by(found.c.rank, found.c.request_id)
+                .limit(limit)
+                .subquery("search_page")
+            )
+            keyset = []
+        stmt = (
+            select(*columns, literal(tier).label("fd_k0"), found.c.rank.label("fd_k1"))
+            .select_from(Request)
+            .join(found, found.c.request_id == Request.id)
+            .where(*self.where, *keyset)
+        )
+        # Ordered by the match's own columns, so PostgreSQL can rank the matches, then join
+        # only the rows it keeps (a nested loop preserves the order).
         return stmt.order_by(found.c.rank, found.c.request_id).limit(limit)
 
     async def fetch_page(

@@ -28,11 +28,12 @@ def floor_sql(kind: str) -> str:
             "JOIN requests r ON r.id = f.rowid WHERE request_search_head_fts MATCH ? "
             "ORDER BY bm25(request_search_head_fts), r.id LIMIT 50"
         )
+    # Ranked first, then only the page's requests read (as the portal does for staff).
     return (
         "SELECT r.reference, r.summary, r.status, r.created_at FROM (SELECT request_id, "
         "-ts_rank(head_vector, to_tsquery('simple', %s)) AS rank FROM request_search_documents "
-        "WHERE head_vector @@ to_tsquery('simple', %s)) d JOIN requests r ON r.id = d.request_id "
-        "ORDER BY d.rank, d.request_id LIMIT 50"
+        "WHERE head_vector @@ to_tsquery('simple', %s) ORDER BY 2, 1 LIMIT 50) d "
+        "JOIN requests r ON r.id = d.request_id ORDER BY d.rank, d.request_id"
     )
 
 
