@@ -8,15 +8,14 @@ large the catalog is.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import partial
 from typing import Any
 
 from sqlalchemy import exists, select, tuple_
 from sqlalchemy.engine import Row
-from strawberry.dataloader import DataLoader
 
 from backend.db.engine import Database
 from backend.db.models import FormField, FormVersion, PortalSettings, RequestCategory, RequestType
+from backend.loaders.lazy import LoaderGroup, loader
 from backend.loaders.queries import rows_by_id, rows_grouped
 
 SETTINGS_ID = 1  # portal_settings has exactly one row
@@ -128,29 +127,19 @@ async def load_form_fields(db: Database, ids: Sequence[int]) -> list[Row[Any] | 
     return await rows_by_id(db, FORM_FIELD_COLUMNS, FormField.id, ids)
 
 
-class CatalogLoaders:
+class CatalogLoaders(LoaderGroup):
     """The catalog's loaders, grouped so `Loaders` needs one line for them."""
 
-    def __init__(self, db: Database) -> None:
-        self.settings: DataLoader[int, Row[Any] | None] = DataLoader(partial(load_settings, db))
-        self.categories: DataLoader[bool, list[Row[Any]]] = DataLoader(
-            partial(load_category_lists, db)
-        )
-        self.category: DataLoader[int, Row[Any] | None] = DataLoader(partial(load_categories, db))
-        self.request_type: DataLoader[int, Row[Any] | None] = DataLoader(
-            partial(load_request_types, db)
-        )
-        self.request_types_of_category: DataLoader[TypesOfCategoryKey, list[Row[Any]]] = DataLoader(
-            partial(load_request_types_of_categories, db)
-        )
-        self.form_version_fields: DataLoader[FormVersionKey, list[dict[str, Any]] | None] = (
-            DataLoader(partial(load_form_version_fields, db))
-        )
-        self.form_field: DataLoader[int, Row[Any] | None] = DataLoader(
-            partial(load_form_fields, db)
-        )
+    settings = loader(load_settings)
+    categories = loader(load_category_lists)
+    category = loader(load_categories)
+    request_type = loader(load_request_types)
+    request_types_of_category = loader(load_request_types_of_categories)
+    form_version_fields = loader(load_form_version_fields)
+    form_field = loader(load_form_fields)
 
     def clear_all(self) -> None:
         """Forget cached rows: a mutation changed the catalog, later fields must see it."""
-        for loader in vars(self).values():
-            loader.clear_all()
+        self._primed = {}
+        for made in self.made():
+            made.clear_all()

@@ -4,12 +4,10 @@ notification choice and the workflow rows. One statement per batch (and per page
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import partial
 from typing import Any
 
 from sqlalchemy import ColumnElement, or_, select, tuple_
 from sqlalchemy.engine import Row
-from strawberry.dataloader import DataLoader
 
 from backend.db.engine import Database
 from backend.db.models import (
@@ -19,6 +17,7 @@ from backend.db.models import (
     TimelineEvent,
     WorkflowTransition,
 )
+from backend.loaders.lazy import LoaderGroup, loader
 from backend.loaders.queries import rows_by_id, rows_grouped, windowed_pages
 
 COMMENT_COLUMNS = (
@@ -196,27 +195,12 @@ async def load_transitions_from(db: Database, statuses: Sequence[str]) -> list[l
     return [grouped.get(s, []) for s in statuses]
 
 
-class DetailLoaders:
-    def __init__(self, db: Database) -> None:
-        self.comment_page: DataLoader[PageKey, tuple[list[Row[Any]], int]] = DataLoader(
-            partial(load_comment_pages, db)
-        )
-        self.event_page: DataLoader[PageKey, tuple[list[Row[Any]], int]] = DataLoader(
-            partial(load_event_pages, db)
-        )
-        self.comment: DataLoader[int, Row[Any] | None] = DataLoader(partial(load_comments, db))
-        self.attachment: DataLoader[int, Row[Any] | None] = DataLoader(
-            partial(load_attachments_by_id, db)
-        )
-        self.attachments_of_comment: DataLoader[int, list[Row[Any]]] = DataLoader(
-            partial(load_attachments_of_comments, db)
-        )
-        self.request_attachments: DataLoader[tuple[int, bool], list[Row[Any]]] = DataLoader(
-            partial(load_request_attachments, db)
-        )
-        self.notification_setting: DataLoader[tuple[int, int], bool | None] = DataLoader(
-            partial(load_notification_settings, db)
-        )
-        self.transitions_from: DataLoader[str, list[Row[Any]]] = DataLoader(
-            partial(load_transitions_from, db)
-        )
+class DetailLoaders(LoaderGroup):
+    comment_page = loader(load_comment_pages)
+    event_page = loader(load_event_pages)
+    comment = loader(load_comments)
+    attachment = loader(load_attachments_by_id)
+    attachments_of_comment = loader(load_attachments_of_comments)
+    request_attachments = loader(load_request_attachments)
+    notification_setting = loader(load_notification_settings)
+    transitions_from = loader(load_transitions_from)

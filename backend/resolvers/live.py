@@ -27,8 +27,8 @@ from backend.context import Context
 from backend.db.models import Request as RequestRow
 from backend.db.models import TimelineEvent as EventRow
 from backend.events.publish import REQUESTS_CHANNEL, request_channel
+from backend.loaders import Loaders
 from backend.resolvers.common import require_viewer
-from backend.resolvers.live_payload import StreamLoaders
 from backend.resolvers.live_shared import request_feed
 from backend.schema.errors import PublicError, Unauthenticated
 from backend.schema.relay import expect_argument_id
@@ -93,7 +93,7 @@ async def request_timeline(
                     event = shared.for_viewer(see_internal)
                     if event is not None:
                         # Fields beyond the shared payload resolve from fresh data.
-                        context.loaders = StreamLoaders(context.db, batch.related)
+                        context.loaders = Loaders(context.db, batch.related.primed())
                         yield event
                 if not batch.complete:  # a long replay: read on
                     batch = await round.events_after(last)

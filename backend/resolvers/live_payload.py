@@ -4,8 +4,8 @@ The fields a timeline event's selection usually asks for beyond its own row (act
 comment with its author and files, assignees, participants, the attached file) are loaded
 for a whole batch of events in a few statements and handed to the executor in advance
 (schema/execution.py `preresolve`, under the field's own name). A selection that asks for
-something else, or under an alias, resolves it through the stream's loaders, built only
-then and primed with the same rows: still no statement for what is already here.
+something else, or under an alias, resolves it through the stream's loaders (made on first
+use), primed with the same rows: still no statement for what is already here.
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ from sqlalchemy.engine import Row
 
 from backend.db.engine import Database
 from backend.domain.timeline import EventKind
-from backend.loaders import Loaders
 from backend.loaders.detail import (
     load_attachments_by_id,
     load_attachments_of_comments,
     load_comments,
 )
+from backend.loaders.lazy import Primed
 from backend.loaders.users import load_users
 from backend.schema.attachments import Attachment
 from backend.schema.detail import (
@@ -49,30 +49,16 @@ class Related:
     comment_attachments: dict[int, list[Row[Any]]] = field(default_factory=dict)
     attachments: dict[int, Row[Any] | None] = field(default_factory=dict)
 
-    def prime(self, loaders: Loaders) -> None:
-        loaders.user.prime_many(self.users)
-        loaders.detail.comment.prime_many(self.comments)
-        loaders.detail.attachments_of_comment.prime_many(self.comment_attachments)
-        loaders.detail.attachment.prime_many(self.attachments)
-
-
-class StreamLoaders(Loaders):
-    """A stream's loaders for one event, as fresh as context.reset_loaders() gives, but built
-    (about 40 us for some twenty DataLoaders) only when a field needs one: usually none does."""
-
-    def __init__(self, db: Database, related: Related) -> None:  # no super().__init__ yet
-        self._fd_db = db
-        self._fd_related: Related | None = related
-
-    def __getattr__(self, name: str) -> Any:
-        # Only called for attributes not there yet: the first use builds them all.
-        related = self.__dict__.get("_fd_related")
-        if related is None or name.startswith("_"):  # the loaders' names are all public
-            raise AttributeError(name)
-        self._fd_related = None
-        Loaders.__init__(self, self._fd_db)
-        related.prime(self)
-        return getattr(self, name)
+    def primed(self) -> Primed:
+        """For a stream's Loaders: what a field resolved through them finds already there."""
+        return {
+            "user": self.users,
+            "detail": {
+                "comment": self.comments,
+                "attachments_of_comment": self.comment_attachments,
+                "attachment": self.attachments,
+            },
+        }
 
 
 @dataclass(frozen=True, slots=True)
