@@ -342,11 +342,73 @@ def test_http_answer_equals_the_stock_result(
     assert {"data": body["data"], "errors": body.get("errors", [])} == json.loads(stock)
 
 
-def test_a_ranked_search_is_left_to_the_stock_resolver(paths: Paths, world: World) -> None:
-    # Ranked by relevance, the page is read in tiers (Plan.fetch_page): the plan gives up.
-    query = """query($org: ID!) {
-      requests(filter: { organisationIds: [$org], search: "printer" }) { nodes { reference } }
-    }"""
-    fast, stock, compiled, alone = both(paths, world.agent_token, query, {"org": world.org})
-    assert compiled and alone is None
-    assert fast == stock and not json.loads(fast)["errors"]
+SEARCH = EVERY_FIELD.replace("$ca: String)", "$ca: String, $q: String)").replace(
+    "filter: { organisationIds: [$org] }", "filter: { organisationIds: [$org], search: $q }"
+)
+# Staff without a filter: the matches are ranked before the page's requests are read.
+SEARCH_ALL = """query($q: String, $first: Int, $after: String) {
+  requests(filter: { search: $q }, first: $first, after: $after) {
+    edges { cursor node { reference summary reporter { email } requestType { name } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}"""
+
+
+@pytest.fixture(scope="module")
+def kettles(server: LiveServer, world: World) -> str:
+    """An organisation whose requests mention kettles in their own text (the head tier) or
+    only in a comment (the rest tier)."""
+
+    async def build(session: AsyncSession) -> str:
+        org = await worlds.add_org(session)
+        customer, _ = await worlds.add_user(session, "Kettle owner")
+        await worlds.add_membership(session, org, customer)
+        kind = await worlds.add_request_type(session)
+        for i in range(5):
+            request_id, _ = await worlds.add_request(
+                session,
+                request_type=kind,
+                org_id=org,
+                reporter_id=customer,
+                summary=f"Kettle {i} boils dry" if i % 2 == 0 else f"Toaster {i} smokes",
+                description="The kettle kettle again" if i == 4 else "",
+                visibility="ORGANISATION",
+            )
+            if i % 2:
+                await worlds.add_comment(session, request_id, customer, f"kettle too ({i})")
+        return gid("Organisation", org)
+
+    return run_db(server.settings, build)
+
+
+@pytest.mark.parametrize("who", ["agent", "customer"])
+def test_a_ranked_search_runs_compiled_across_its_tiers(
+    paths: Paths, world: World, kettles: str, who: str
+) -> None:
+    token = world.agent_token if who == "agent" else world.customer_token
+    if who == "customer":  # not a member of the kettles' organisation: sees none of them
+        answer = check(paths, token, SEARCH, {"org": kettles, "q": "kettle", "first": 2})
+        assert answer["data"]["requests"]["edges"] == []
+        return
+    # Pages of two through the head tier (3 requests) into the rest tier (2).
+    seen: list[str] = []
+    after = None
+    while True:
+        variables = {"org": kettles, "q": "kettle", "first": 2, "after": after, "c": 1}
+        connection = check(paths, token, SEARCH, variables)["data"]["requests"]
+        seen += [edge["node"]["summary"] for edge in connection["edges"]]
+        if not connection["pageInfo"]["hasNextPage"]:
+            break
+        after = connection["pageInfo"]["endCursor"]
+    assert len(seen) == 5
+    assert {s.split()[0] for s in seen[:3]} == {"Kettle"}  # own text first
+    assert {s.split()[0] for s in seen[3:]} == {"Toaster"}  # then comments only
+    assert seen[0] == "Kettle 4 boils dry"  # three mentions rank first
+    # Staff without filters, and a prefix.
+    answer = check(paths, token, SEARCH_ALL, {"q": "kett", "first": 4})
+    assert len(answer["data"]["requests"]["edges"]) == 4
+    # A search that matches nothing, and a bad cursor (the field's error, from the stock path).
+    assert not check(paths, token, SEARCH, {"org": kettles, "q": "zzyzx", "first": 2})["data"][
+        "requests"
+    ]["edges"]
+    assert check(paths, token, SEARCH, {"org": kettles, "q": "kettle", "after": "bad"})["errors"]

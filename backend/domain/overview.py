@@ -24,7 +24,7 @@ Choices (documented in the schema too):
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -367,24 +367,30 @@ class Plan:
         columns: Sequence[Any],
         limit: int,
         after: Sequence[Any] | None,
+        extend: Callable[[Select[Any]], Select[Any]] | None = None,
     ) -> list[Any]:
         """The rows `page` describes. A ranked search reads the head tier and, only when that
-        does not fill the page, the rest tier: one statement, or two when the head runs out."""
+        does not fill the page, the rest tier: one statement, or two when the head runs out.
+        `extend` adds to each statement what the columns need (the compiled overview's
+        joined relations)."""
+
+        async def rows_of(stmt: Select[Any]) -> list[Any]:
+            return list((await connection.execute(extend(stmt) if extend else stmt)).all())
+
         if not self.ranked:
-            return list((await connection.execute(self.page(columns, limit, after))).all())
+            return await rows_of(self.page(columns, limit, after))
         rows: list[Any] = []
         if after is None or after[0] == search.HEAD:
-            head = self._tier_page(
-                search.HEAD, columns, limit, None if after is None else after[1:]
+            rows = await rows_of(
+                self._tier_page(search.HEAD, columns, limit, None if after is None else after[1:])
             )
-            rows = list((await connection.execute(head)).all())
             if len(rows) >= limit:
                 return rows
             after = None
         rest = self._tier_page(
             search.REST, columns, limit - len(rows), None if after is None else after[1:]
         )
-        return rows + list((await connection.execute(rest)).all())
+        return rows + await rows_of(rest)
 
     def ids(self, among: Collection[int] | None = None, limit: int | None = None) -> Select[Any]:
         """Ids of the requests in the list (optionally only `among` these), most recently

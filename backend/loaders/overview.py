@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import namedtuple
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -77,6 +77,20 @@ class Page:
     scheme: PriorityScheme | None
 
 
+def _selected(columns: Sequence[Any], joined: Sequence[Joined], scheme: bool) -> list[Any]:
+    selected = [*columns, *(c for j in joined for c in j.labelled)]
+    if scheme:
+        selected.append(SCHEME_KEY)
+    return selected
+
+
+def _with_relations(joined: Sequence[Joined], stmt: Select[Any]) -> Select[Any]:
+    for relation in joined:
+        target = relation.target
+        stmt = stmt.outerjoin(target, target.id == relation.foreign_key)
+    return stmt
+
+
 def page_statement(
     plan: overview.Plan,
     columns: Sequence[Any],
@@ -87,15 +101,9 @@ def page_statement(
 ) -> Select[Any]:
     """Up to `limit` rows of the list (the overview resolver's statement with only the given
     request columns), with the `joined` relations and the priority scheme's key in the same
-    statement: one statement where the loaders issue one per relation."""
-    selected = [*columns, *(c for j in joined for c in j.labelled)]
-    if scheme:
-        selected.append(SCHEME_KEY)
-    stmt = plan.page(selected, limit, position)
-    for relation in joined:
-        target = relation.target
-        stmt = stmt.outerjoin(target, target.id == relation.foreign_key)
-    return stmt
+    statement: one statement where the loaders issue one per relation. Not for a ranked
+    search, whose page is read in tiers: see ranked_page_rows."""
+    return _with_relations(joined, plan.page(_selected(columns, joined, scheme), limit, position))
 
 
 async def page_rows(
@@ -106,7 +114,31 @@ async def page_rows(
     scheme: bool = False,
 ) -> Page:
     """The rows of a `page_statement` made with the same arguments, and its relations."""
-    rows = await fetch_all(connection, stmt)
+    return _page(await fetch_all(connection, stmt), columns, joined, scheme)
+
+
+async def ranked_page_rows(
+    connection: AsyncConnection,
+    plan: overview.Plan,
+    columns: Sequence[Any],
+    limit: int,
+    position: Sequence[Any] | None,
+    joined: Sequence[Joined] = (),
+    scheme: bool = False,
+) -> Page:
+    """A ranked search's page as page_rows gives a list's: each tier's statement (see
+    Plan.fetch_page) with the same relations and scheme key."""
+    rows = await plan.fetch_page(
+        connection,
+        _selected(columns, joined, scheme),
+        limit,
+        position,
+        partial(_with_relations, joined),
+    )
+    return _page(rows, columns, joined, scheme)
+
+
+def _page(rows: list[Any], columns: Sequence[Any], joined: Sequence[Joined], scheme: bool) -> Page:
     related: dict[str, dict[int, Any]] = {}
     start = len(columns)
     for relation in joined:

@@ -5,8 +5,9 @@ worked out once per parsed operation (the parser cache hands the same document f
 text) into a plan: which request columns to select, which relations to load, and for each
 selected object a function, generated once, from a row to its JSON dict. Running it reads,
 on one connection: the page with its to-one relations (reporter, assignee, request type,
-organisation) and the priority scheme's key in one statement, then one statement per
-selected `comments` (and one for comment authors, one for totalCount, when selected). It
+organisation) and the priority scheme's key in one statement (a ranked search: one per
+search tier it reads, see Plan.fetch_page), then one statement per selected `comments` (and
+one for comment authors, one for totalCount, when selected). It
 builds plain dicts and lists; global IDs and cursors are encoded only for fields that are
 selected. The page statement itself is kept per viewer and argument values.
 
@@ -236,7 +237,7 @@ class CompiledOverview:
     connection: ConnectionPlan
     needs: Needs
     # Per viewer and argument values: see _statement.
-    _statements: dict[Any, tuple[Any, int, bool, Any]] = field(default_factory=dict)
+    _statements: dict[Any, tuple[Any, int, bool, Any, Any]] = field(default_factory=dict)
 
     @property
     def columns(self) -> list[Any]:
@@ -247,13 +248,18 @@ class CompiledOverview:
         context = executor.context_value
         needs = self.needs
         try:
-            plan, size, has_after, stmt = self._statement(executor)
+            plan, size, has_after, position, stmt = self._statement(executor)
         except Exception as error:  # the field's own errors, reported by the stock path
             raise Fallback from error
         async with context.db.engine.connect() as connection:
-            found = await loads.page_rows(
-                connection, stmt, self.columns, needs.joined, needs.scheme
-            )
+            if stmt is None:  # a ranked search: read in tiers
+                found = await loads.ranked_page_rows(
+                    connection, plan, self.columns, size + 1, position, needs.joined, needs.scheme
+                )
+            else:
+                found = await loads.page_rows(
+                    connection, stmt, self.columns, needs.joined, needs.scheme
+                )
             rows, page = found.rows, found.rows[:size]
             run.scheme = found.scheme
             for name, by_id in found.related.items():
@@ -281,8 +287,9 @@ class CompiledOverview:
         )
         return {name: connection_value if kind == "requests" else kind for name, kind in self.root}
 
-    def _statement(self, executor: Any) -> tuple[overview.Plan, int, bool, Any]:
-        """The list's plan, page size, whether `after` was given, and the page statement.
+    def _statement(self, executor: Any) -> tuple[overview.Plan, int, bool, Any, Any]:
+        """The list's plan, page size, whether `after` was given, the position the page
+        starts after, and the page statement (None for a ranked search, read in tiers).
 
         Building them (argument conversion, the filter's SQL, the statement's cache key) is a
         good part of an overview's work, and a viewer asks for the same lists again and again:
@@ -309,13 +316,13 @@ class CompiledOverview:
             config=schema.config,
         )
         plan, size, position = page_plan(context, **arguments)
-        if plan.ranked:
-            # A ranked search reads its page in tiers (Plan.fetch_page): the stock resolver's.
-            raise Fallback
-        stmt = loads.page_statement(
-            plan, self.columns, size + 1, position, self.needs.joined, self.needs.scheme
-        )
-        made = (plan, size, arguments.get("after") is not None, stmt)
+        # A ranked search reads its page in tiers, a statement or two: none is kept.
+        stmt = None
+        if not plan.ranked:
+            stmt = loads.page_statement(
+                plan, self.columns, size + 1, position, self.needs.joined, self.needs.scheme
+            )
+        made = (plan, size, arguments.get("after") is not None, position, stmt)
         if key is not None:
             if len(self._statements) >= _CACHE_SIZE:
                 self._statements.clear()
