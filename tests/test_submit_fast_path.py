@@ -280,3 +280,33 @@ async def test_sqlite_driver_reports_rows_and_counts(sqlite_db: Database) -> Non
         ]
     assert [tuple(r) for r in rows] == [("a", 11), ("b", 12)]
     assert streamed == ["a", "b"]
+
+
+async def test_a_sqlite_read_is_one_trip_and_holds_no_transaction(sqlite_db: Database) -> None:
+    """Reads open no transaction (backend/db/engine.py): no BEGIN, and no COMMIT or ROLLBACK
+    trip at the end; a write still runs in BEGIN IMMEDIATE ... COMMIT."""
+    from backend.db.sqlite_driver import OneTripConnection
+
+    trips: list[str] = []
+    original = OneTripConnection._execute
+
+    async def counted(self: OneTripConnection, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        trips.append(args[1] if len(args) > 1 and isinstance(args[1], str) else fn.__name__)
+        return await original(self, fn, *args, **kwargs)
+
+    OneTripConnection._execute = counted  # type: ignore[method-assign]
+    try:
+        await _counter(sqlite_db)  # a pooled connection exists now
+        trips.clear()
+        async with sqlite_db.read() as session:
+            await session.scalar(select(Counter.value).where(Counter.name == "request"))
+            connection = await session.connection()
+            raw = (await connection.get_raw_connection()).driver_connection
+            assert raw is not None and not raw.in_transaction
+        assert len(trips) == 1 and trips[0].startswith("SELECT"), trips
+        trips.clear()
+        async with sqlite_db.transaction() as session:
+            await references.allocate(session)
+        assert [t.split()[0] for t in trips] == ["BEGIN", "UPDATE", "commit"], trips
+    finally:
+        OneTripConnection._execute = original  # type: ignore[method-assign]

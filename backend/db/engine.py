@@ -37,11 +37,14 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 
 def _sqlite_begin(conn: Any) -> None:
     # Writers take the lock at BEGIN so concurrent writers queue instead of failing with
-    # "database is locked" when a reader upgrades; readers stay concurrent (WAL). Writers of
-    # this process queue on Database's write lock first; busy_timeout is left for writers of
-    # other processes (CLI, a second worker).
-    immediate = conn.get_execution_options().get(_WRITE_OPTION, False)
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    # "database is locked" when a reader upgrades. Writers of this process queue on
+    # Database's write lock first; busy_timeout is left for writers of other processes (CLI,
+    # a second worker).
+    # Readers open no transaction: each statement reads its own snapshot (WAL), as every
+    # statement does under PostgreSQL's READ COMMITTED, which the app already lives with.
+    # A BEGIN and its ROLLBACK were two more trips to the connection's thread per read.
+    if conn.get_execution_options().get(_WRITE_OPTION, False):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _sqlite_reset(dbapi_connection: Any, _record: Any, reset_state: Any) -> None:

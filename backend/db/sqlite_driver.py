@@ -104,6 +104,17 @@ class OneTripConnection(aiosqlite.Connection):
     def cursor(self) -> OneTripCursor:  # type: ignore[override]
         return OneTripCursor(self)
 
+    # Reads run without a transaction (backend/db/engine.py), but SQLAlchemy still ends
+    # theirs: with none open, COMMIT and ROLLBACK would be trips that do nothing.
+    # (`in_transaction` is a plain read of the sqlite3 connection's state.)
+    async def commit(self) -> None:
+        if self.in_transaction:
+            await super().commit()
+
+    async def rollback(self) -> None:
+        if self.in_transaction:
+            await super().rollback()
+
 
 def connector(path: str | Path, **kwargs: Any) -> Any:
     """For `create_async_engine(async_creator=...)`: a connection to the database file."""
