@@ -66,7 +66,13 @@ def make_engine(settings: Settings) -> AsyncEngine:
         parsed = make_url(url)
         if parsed.database and not parsed.query:  # a plain file: see sqlite_driver.py
             connect = sqlite_driver.connector(parsed.database, timeout=30)
-            engine = create_async_engine(url, async_creator=connect, pool_reset_on_return=None)
+            engine = create_async_engine(
+                url,
+                async_creator=connect,
+                pool_reset_on_return=None,
+                pool_size=settings.sqlite_pool_size,
+                max_overflow=0,
+            )
             event.listen(engine.sync_engine, "reset", _sqlite_reset)
         else:
             engine = create_async_engine(url, connect_args={"timeout": 30})
