@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import event, select, text, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.viewer import Viewer
@@ -282,9 +283,12 @@ async def test_sqlite_driver_reports_rows_and_counts(sqlite_db: Database) -> Non
     assert streamed == ["a", "b"]
 
 
-async def test_a_sqlite_read_is_one_trip_and_holds_no_transaction(sqlite_db: Database) -> None:
-    """Reads open no transaction (backend/db/engine.py): no BEGIN, and no COMMIT or ROLLBACK
-    trip at the end; a write still runs in BEGIN IMMEDIATE ... COMMIT."""
+async def test_sqlite_reads_run_inline_within_a_budget(sqlite_db: Database) -> None:
+    """Reads open no transaction (backend/db/engine.py) and a short SELECT runs in the event
+    loop's thread: no trip at all. A long one is interrupted at the budget and runs in the
+    connection's thread, with the same result; the next ones of that SQL go there directly.
+    A write runs in the thread, in BEGIN IMMEDIATE ... COMMIT."""
+    from backend.db import sqlite_driver
     from backend.db.sqlite_driver import OneTripConnection
 
     trips: list[str] = []
@@ -294,6 +298,10 @@ async def test_a_sqlite_read_is_one_trip_and_holds_no_transaction(sqlite_db: Dat
         trips.append(args[1] if len(args) > 1 and isinstance(args[1], str) else fn.__name__)
         return await original(self, fn, *args, **kwargs)
 
+    long_sql = (
+        "SELECT (WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :top) "
+        "SELECT count(*) FROM n)"
+    )
     OneTripConnection._execute = counted  # type: ignore[method-assign]
     try:
         await _counter(sqlite_db)  # a pooled connection exists now
@@ -303,10 +311,20 @@ async def test_a_sqlite_read_is_one_trip_and_holds_no_transaction(sqlite_db: Dat
             connection = await session.connection()
             raw = (await connection.get_raw_connection()).driver_connection
             assert raw is not None and not raw.in_transaction
-        assert len(trips) == 1 and trips[0].startswith("SELECT"), trips
+            assert trips == []
+            # Well past the budget: interrupted, then run in the thread.
+            assert await session.scalar(text(long_sql), {"top": 200_000}) == 200_000
+            assert len(trips) == 1 and trips[0].startswith("SELECT (WITH")
+            assert await session.scalar(text(long_sql), {"top": 200_000}) == 200_000
+            assert len(trips) == 2  # straight to the thread
+        # A real error inline is reported as such.
+        with pytest.raises(OperationalError, match="no such table"):
+            async with sqlite_db.read() as session:
+                await session.execute(text("SELECT * FROM no_such_table"))
         trips.clear()
         async with sqlite_db.transaction() as session:
             await references.allocate(session)
         assert [t.split()[0] for t in trips] == ["BEGIN", "UPDATE", "commit"], trips
     finally:
         OneTripConnection._execute = original  # type: ignore[method-assign]
+        sqlite_driver._long.clear()
