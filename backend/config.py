@@ -123,11 +123,12 @@ class Settings(BaseSettings):
         description="Largest accepted request body in bytes; uploads have attachment_max_bytes",
     )
     db_pool_size: int = Field(10, description="Connection pool size (PostgreSQL)")
-    # Each SQLite connection runs in a thread of its own; at 32 concurrent requests fifteen
-    # of them fought over the GIL (bench/: c=32 gave 0.8x the throughput of c=1; with 3,
-    # 0.95x). SQLite has one writer at a time anyway.
+    # Each SQLite connection runs in a thread of its own. Fifteen (SQLAlchemy's default)
+    # fought over the GIL at 32 concurrent requests while reads went through the threads;
+    # with short reads inline (backend/db/sqlite_driver.py) fewer would do, but at 3 the
+    # pool ran dry and tasks barging back in made a tail of a second at c=32 (bench/).
     sqlite_pool_size: int = Field(
-        3, ge=1, le=32, description="SQLite connections per server process (no overflow)"
+        6, ge=1, le=32, description="SQLite connections per server process (no overflow)"
     )
     # At most 2 GiB - 1: attachments.size is a 32-bit integer column.
     attachment_max_bytes: int = Field(
