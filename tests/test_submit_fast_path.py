@@ -328,3 +328,62 @@ async def test_sqlite_reads_run_inline_within_a_budget(sqlite_db: Database) -> N
     finally:
         OneTripConnection._execute = original  # type: ignore[method-assign]
         sqlite_driver._long.clear()
+
+
+async def test_inline_writes_make_one_trip_and_wait_for_another_process(tmp_path: Path) -> None:
+    """A transaction with inline_writes (a submission's) begins and writes in the event
+    loop's thread: only COMMIT is a trip. When another process holds SQLite's write lock,
+    BEGIN IMMEDIATE does not fail or block the loop: it waits in the connection's thread."""
+    import sqlite3
+
+    from backend.db.sqlite_driver import OneTripConnection
+
+    settings = Settings(env="test", data_dir=tmp_path / "data")
+    db = Database.from_settings(settings)
+    await upgrade(db.engine)
+    trips: list[str] = []
+    original = OneTripConnection._execute
+
+    async def counted(self: OneTripConnection, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        trips.append(args[1] if len(args) > 1 and isinstance(args[1], str) else fn.__name__)
+        return await original(self, fn, *args, **kwargs)
+
+    OneTripConnection._execute = counted  # type: ignore[method-assign]
+    try:
+        start = await _counter(db)
+        trips.clear()
+        async with db.transaction(inline_writes=True) as session:
+            await references.allocate(session)
+        assert trips == ["commit"], trips
+        assert await _counter(db) == start + 1
+
+        # Another process's writer (a CLI, a second worker) holds the lock for a while.
+        other = sqlite3.connect(settings.data_dir / "frontdesk.sqlite3", isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        ticks = 0
+
+        async def ticking() -> None:
+            nonlocal ticks
+            while True:
+                await asyncio.sleep(0.01)
+                ticks += 1
+
+        ticker = asyncio.create_task(ticking())
+        trips.clear()
+
+        async def write() -> int:
+            async with db.transaction(inline_writes=True) as session:
+                number, _ = await references.allocate(session)
+                return number
+
+        writer = asyncio.create_task(write())
+        await asyncio.sleep(0.3)
+        assert not writer.done() and ticks >= 10  # waiting, and the loop runs meanwhile
+        other.execute("COMMIT")
+        other.close()
+        assert await asyncio.wait_for(writer, 10) == start + 2
+        ticker.cancel()
+        assert trips == ["BEGIN IMMEDIATE", "commit"], trips
+    finally:
+        OneTripConnection._execute = original  # type: ignore[method-assign]
+        await db.dispose()

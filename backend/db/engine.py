@@ -147,16 +147,23 @@ class Database:
                 write_lock.holder = None
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[AsyncSession]:
+    async def transaction(self, *, inline_writes: bool = False) -> AsyncIterator[AsyncSession]:
         """One write transaction: committed when the block ends, rolled back on any exception.
 
         Messages queued on the session (backend/events/publish.py) go to `publisher` only after
         the commit succeeded: subscribers never hear of a change that was rolled back.
+        `inline_writes`: on SQLite, the INSERTs and UPDATEs run in the event loop's thread
+        (backend/db/sqlite_driver.py); only for transactions whose statements each write a
+        few rows.
         """
-        async with self.write() as session:
-            async with session.begin():
-                yield session
-            pending = session.info.pop(PENDING_MESSAGES, [])
+        token = sqlite_driver.inline_writes.set(inline_writes)
+        try:
+            async with self.write() as session:
+                async with session.begin():
+                    yield session
+                pending = session.info.pop(PENDING_MESSAGES, [])
+        finally:
+            sqlite_driver.inline_writes.reset(token)
         if pending and self.publisher is not None:
             for channel, message in pending:
                 await self.publisher(channel, message)

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from contextvars import ContextVar
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,13 @@ _BUDGET_PERIODS = 50
 # _RETRY-th time, since how long a shape runs depends on its parameters.
 _RETRY = 32
 _long: dict[str, int] = {}
+
+# Set by Database.transaction(inline_writes=True) for a transaction whose statements each
+# write a row or a few (a submission): once BEGIN IMMEDIATE holds SQLite's lock, they
+# cannot wait for a lock, and run inline too. The write lock is then held for two trips
+# (BEGIN, COMMIT) instead of one per statement: each trip waited for the event loop to be
+# free, so at 8 concurrent submissions the lock was held through other requests' work.
+inline_writes: ContextVar[bool] = ContextVar("frontdesk_sqlite_inline_writes", default=False)
 
 
 def _inline_candidate(sql: str) -> bool:
@@ -82,6 +90,22 @@ def _run_inline(connection: sqlite3.Connection, sql: str, parameters: Any) -> _O
         connection.set_progress_handler(None, _PERIOD)
     _long.pop(sql, None)
     return outcome
+
+
+def _begin_at_once(connection: sqlite3.Connection) -> bool:
+    """BEGIN IMMEDIATE inline if SQLite's write lock is free now (busy_timeout 0 for the
+    attempt); False when another process holds it: then the caller waits in the thread."""
+    (timeout,) = connection.execute("PRAGMA busy_timeout").fetchone()
+    connection.execute("PRAGMA busy_timeout=0")
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        return True
+    except sqlite3.OperationalError as error:
+        if error.sqlite_errorcode == sqlite3.SQLITE_BUSY:
+            return False
+        raise
+    finally:
+        connection.execute(f"PRAGMA busy_timeout={int(timeout)}")
 
 
 def _run(connection: sqlite3.Connection, sql: str, parameters: Any, many: bool = False) -> _Outcome:
@@ -125,6 +149,13 @@ class OneTripCursor:
             outcome = _run_inline(connection, sql, parameters)
             if outcome is not None:
                 self._keep(outcome)
+                return self
+        elif inline_writes.get():
+            if connection.in_transaction and sql.startswith(("INSERT", "UPDATE")):
+                self._keep(_run(connection, sql, parameters))
+                return self
+            if sql == "BEGIN IMMEDIATE" and not parameters and _begin_at_once(connection):
+                self._keep((None, -1, None, []))
                 return self
         self._keep(await self._connection._execute(_run, connection, sql, parameters))
         return self

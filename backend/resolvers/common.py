@@ -40,13 +40,15 @@ async def in_transaction(
     work: Callable[[AsyncSession], Awaitable[T]],
     *,
     raise_conflicts: bool = False,
+    inline_writes: bool = False,
 ) -> tuple[T | None, list[Problem]]:
     """Run `work` in one write transaction. A DomainError rolls everything back and comes
     back as problems; nothing is half-written. A unique constraint hit by a concurrent write
     (two admins creating the same name at once) is a CONFLICT problem, not a server error,
-    unless the caller handles it (`raise_conflicts`)."""
+    unless the caller handles it (`raise_conflicts`). `inline_writes`: see
+    Database.transaction."""
     try:
-        async with context.db.transaction() as session:
+        async with context.db.transaction(inline_writes=inline_writes) as session:
             result = await work(session)
     except DomainError as error:
         return None, error.problems

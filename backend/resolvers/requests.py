@@ -72,7 +72,10 @@ async def request_submit(info: strawberry.Info, input: RequestSubmitInput) -> Re
         return await submit(session, viewer, submission)
 
     try:
-        submitted, problems = await in_transaction(context, work, raise_conflicts=True)
+        # Each statement of a submission writes one row (or the few its input names).
+        submitted, problems = await in_transaction(
+            context, work, raise_conflicts=True, inline_writes=True
+        )
     except IntegrityError:
         # Two concurrent submissions with one idempotency key: the loser returns the winner's.
         existing = None
