@@ -5,7 +5,8 @@ busy handler, never 'database is locked')."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import contextlib
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -283,12 +284,10 @@ async def test_sqlite_driver_reports_rows_and_counts(sqlite_db: Database) -> Non
     assert streamed == ["a", "b"]
 
 
-async def test_sqlite_reads_run_inline_within_a_budget(sqlite_db: Database) -> None:
-    """Reads open no transaction (backend/db/engine.py) and a short SELECT runs in the event
-    loop's thread: no trip at all. A long one is interrupted at the budget and runs in the
-    connection's thread, with the same result; the next ones of that SQL go there directly.
-    A write runs in the thread, in BEGIN IMMEDIATE ... COMMIT."""
-    from backend.db import sqlite_driver
+@contextlib.contextmanager
+def trips_to_the_thread() -> Iterator[list[str]]:
+    """The calls SQLite connections make to their threads (backend/db/sqlite_driver.py):
+    the SQL of each statement sent there, or the method's name (commit, rollback...)."""
     from backend.db.sqlite_driver import OneTripConnection
 
     trips: list[str] = []
@@ -298,12 +297,25 @@ async def test_sqlite_reads_run_inline_within_a_budget(sqlite_db: Database) -> N
         trips.append(args[1] if len(args) > 1 and isinstance(args[1], str) else fn.__name__)
         return await original(self, fn, *args, **kwargs)
 
+    OneTripConnection._execute = counted  # type: ignore[method-assign]
+    try:
+        yield trips
+    finally:
+        OneTripConnection._execute = original  # type: ignore[method-assign]
+
+
+async def test_sqlite_reads_run_inline_within_a_budget(sqlite_db: Database) -> None:
+    """Reads open no transaction (backend/db/engine.py) and a short SELECT runs in the event
+    loop's thread: no trip at all. A long one is interrupted at the budget and runs in the
+    connection's thread, with the same result; the next ones of that SQL go there directly.
+    A write runs in the thread, in BEGIN IMMEDIATE ... COMMIT."""
+    from backend.db import sqlite_driver
+
     long_sql = (
         "SELECT (WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :top) "
         "SELECT count(*) FROM n)"
     )
-    OneTripConnection._execute = counted  # type: ignore[method-assign]
-    try:
+    with trips_to_the_thread() as trips:
         await _counter(sqlite_db)  # a pooled connection exists now
         trips.clear()
         async with sqlite_db.read() as session:
@@ -325,9 +337,7 @@ async def test_sqlite_reads_run_inline_within_a_budget(sqlite_db: Database) -> N
         async with sqlite_db.transaction() as session:
             await references.allocate(session)
         assert [t.split()[0] for t in trips] == ["BEGIN", "UPDATE", "commit"], trips
-    finally:
-        OneTripConnection._execute = original  # type: ignore[method-assign]
-        sqlite_driver._long.clear()
+    sqlite_driver._long.clear()
 
 
 async def test_inline_writes_make_one_trip_and_wait_for_another_process(tmp_path: Path) -> None:
@@ -336,54 +346,40 @@ async def test_inline_writes_make_one_trip_and_wait_for_another_process(tmp_path
     BEGIN IMMEDIATE does not fail or block the loop: it waits in the connection's thread."""
     import sqlite3
 
-    from backend.db.sqlite_driver import OneTripConnection
-
     settings = Settings(env="test", data_dir=tmp_path / "data")
     db = Database.from_settings(settings)
     await upgrade(db.engine)
-    trips: list[str] = []
-    original = OneTripConnection._execute
 
-    async def counted(self: OneTripConnection, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        trips.append(args[1] if len(args) > 1 and isinstance(args[1], str) else fn.__name__)
-        return await original(self, fn, *args, **kwargs)
+    async def write() -> int:
+        async with db.transaction(inline_writes=True) as session:
+            number, _ = await references.allocate(session)
+            return number
 
-    OneTripConnection._execute = counted  # type: ignore[method-assign]
+    ticks = 0
+
+    async def ticking() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
     try:
         start = await _counter(db)
-        trips.clear()
-        async with db.transaction(inline_writes=True) as session:
-            await references.allocate(session)
-        assert trips == ["commit"], trips
-        assert await _counter(db) == start + 1
-
-        # Another process's writer (a CLI, a second worker) holds the lock for a while.
-        other = sqlite3.connect(settings.data_dir / "frontdesk.sqlite3", isolation_level=None)
-        other.execute("BEGIN IMMEDIATE")
-        ticks = 0
-
-        async def ticking() -> None:
-            nonlocal ticks
-            while True:
-                await asyncio.sleep(0.01)
-                ticks += 1
-
-        ticker = asyncio.create_task(ticking())
-        trips.clear()
-
-        async def write() -> int:
-            async with db.transaction(inline_writes=True) as session:
-                number, _ = await references.allocate(session)
-                return number
-
-        writer = asyncio.create_task(write())
-        await asyncio.sleep(0.3)
-        assert not writer.done() and ticks >= 10  # waiting, and the loop runs meanwhile
-        other.execute("COMMIT")
-        other.close()
-        assert await asyncio.wait_for(writer, 10) == start + 2
-        ticker.cancel()
-        assert trips == ["BEGIN IMMEDIATE", "commit"], trips
+        with trips_to_the_thread() as trips:
+            assert await write() == start + 1
+            assert trips == ["commit"], trips
+            trips.clear()
+            # Another process's writer (a CLI, a second worker) holds the lock a while.
+            other = sqlite3.connect(settings.data_dir / "frontdesk.sqlite3", isolation_level=None)
+            other.execute("BEGIN IMMEDIATE")
+            ticker = asyncio.create_task(ticking())
+            writer = asyncio.create_task(write())
+            await asyncio.sleep(0.3)
+            assert not writer.done() and ticks >= 10  # waiting, and the loop runs meanwhile
+            other.execute("COMMIT")
+            other.close()
+            assert await asyncio.wait_for(writer, 10) == start + 2
+            ticker.cancel()
+            assert trips == ["BEGIN IMMEDIATE", "commit"], trips
     finally:
-        OneTripConnection._execute = original  # type: ignore[method-assign]
         await db.dispose()
