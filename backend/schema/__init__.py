@@ -14,6 +14,7 @@ from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from backend.config import Settings
+from backend.schema import argument_plans
 from backend.schema.attachments import Attachment
 from backend.schema.audit import AuditLogEntry
 from backend.schema.catalog import CATALOG_TYPES
@@ -68,6 +69,7 @@ class FrontdeskSchema(strawberry.Schema):
 def build_schema(
     settings: Settings, count_error: Callable[[str], None] | None = None
 ) -> strawberry.Schema:
+    argument_plans.install()  # resolvers' arguments converted by plans made once per field
     return FrontdeskSchema(
         query=Query,
         mutation=Mutation,
