@@ -412,3 +412,34 @@ def test_a_ranked_search_runs_compiled_across_its_tiers(
         "requests"
     ]["edges"]
     assert check(paths, token, SEARCH, {"org": kettles, "q": "kettle", "after": "bad"})["errors"]
+
+
+def test_plans_are_kept_per_database(paths: Paths, world: World, kettles: str) -> None:
+    """A search's plan holds its dialect's SQL: the same viewer and arguments on another
+    database (one process may serve several: the tests, the benchmarks) get a plan of its own."""
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    async def run() -> None:
+        context = await paths.context(world.agent_token)
+        executor = FastExecutor.build(
+            paths.fast._schema,
+            parse(SEARCH),
+            context_value=context,
+            raw_variable_values={"org": kettles, "q": "kettle", "first": 2},
+        )
+        assert not isinstance(executor, list), executor
+        plan = compile_operation(executor)
+        assert plan is not None
+        here = plan._statement(executor)[0]
+        other_url = (
+            "postgresql+asyncpg://127.0.0.1:1/none"  # never connected
+            if paths.db.dialect == "sqlite"
+            else "sqlite+aiosqlite:///:memory:"
+        )
+        context.db = Database(create_async_engine(other_url))
+        there = plan._statement(executor)[0]
+        assert (here.dialect, there.dialect) == (paths.db.dialect, context.db.dialect)
+        await context.db.dispose()
+        await paths.db.dispose()
+
+    asyncio.run(run())

@@ -303,7 +303,13 @@ class CompiledOverview:
         viewer = context.viewer
         key = None
         if viewer is not None:
-            key = (_viewer_key(viewer), json.dumps(raw, sort_keys=True, default=repr))
+            # The dialect too: a search's plan holds its SQL (FTS5 or tsvector), and one
+            # process may serve several databases (the tests, the benchmarks).
+            key = (
+                context.db.dialect,
+                _viewer_key(viewer),
+                json.dumps(raw, sort_keys=True, default=repr),
+            )
             found = self._statements.get(key)
             if found is not None:
                 return found
