@@ -17,6 +17,7 @@ from strawberry.dataloader import DataLoader
 
 from backend.db.engine import Database
 
+T = TypeVar("T")
 K = TypeVar("K")
 V = TypeVar("V")
 G = TypeVar("G", bound="LoaderGroup")
@@ -38,48 +39,47 @@ class LoaderGroup:
         return [value for value in vars(self).values() if isinstance(value, DataLoader)]
 
 
-class loader(Generic[K, V]):  # used like a decorator-style field declaration
+class _MadeOnFirstUse(Generic[T]):
+    """A class attribute of a LoaderGroup whose value is made per group on first read."""
+
+    name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def make(self, group: LoaderGroup) -> T:
+        raise NotImplementedError
+
+    @overload
+    def __get__(self, group: None, owner: type) -> Self: ...
+    @overload
+    def __get__(self, group: LoaderGroup, owner: type) -> T: ...
+    def __get__(self, group: LoaderGroup | None, owner: type) -> Self | T:
+        if group is None:
+            return self
+        made = group.__dict__[self.name] = self.make(group)
+        return made
+
+
+class loader(_MadeOnFirstUse[DataLoader[K, V]]):
     """A DataLoader field of a LoaderGroup, calling `load(db, keys)` per batch."""
 
     def __init__(self, load: Callable[[Database, list[K]], Awaitable[Sequence[V]]]) -> None:
         self.load = load
-        self.name = ""
 
-    def __set_name__(self, owner: type, name: str) -> None:
-        self.name = name
-
-    @overload
-    def __get__(self, group: None, owner: type) -> Self: ...
-    @overload
-    def __get__(self, group: LoaderGroup, owner: type) -> DataLoader[K, V]: ...
-    def __get__(self, group: LoaderGroup | None, owner: type) -> Self | DataLoader[K, V]:
-        if group is None:
-            return self
+    def make(self, group: LoaderGroup) -> DataLoader[K, V]:
         made: DataLoader[K, V] = DataLoader(partial(self.load, group._db))  # type: ignore[arg-type]
         known = group._primed.get(self.name)
         if known:
             made.prime_many(known)
-        group.__dict__[self.name] = made
         return made
 
 
-class subgroup(Generic[G]):
+class subgroup(_MadeOnFirstUse[G]):
     """A nested LoaderGroup (catalog, detail), made on first use like a loader."""
 
     def __init__(self, kind: type[G]) -> None:
         self.kind = kind
-        self.name = ""
 
-    def __set_name__(self, owner: type, name: str) -> None:
-        self.name = name
-
-    @overload
-    def __get__(self, group: None, owner: type) -> Self: ...
-    @overload
-    def __get__(self, group: LoaderGroup, owner: type) -> G: ...
-    def __get__(self, group: LoaderGroup | None, owner: type) -> Self | G:
-        if group is None:
-            return self
-        made = self.kind(group._db, group._primed.get(self.name))
-        group.__dict__[self.name] = made
-        return made
+    def make(self, group: LoaderGroup) -> G:
+        return self.kind(group._db, group._primed.get(self.name))
