@@ -383,3 +383,39 @@ async def test_inline_writes_make_one_trip_and_wait_for_another_process(tmp_path
             assert trips == ["BEGIN IMMEDIATE", "commit"], trips
     finally:
         await db.dispose()
+
+
+async def test_inline_writes_leave_tables_with_triggers_to_the_thread(
+    sqlite_db: Database,
+) -> None:
+    """What a trigger does is not bounded by its statement (the search document's FTS5
+    triggers merge index segments there, now and then for tens of milliseconds), so in an
+    inline-writes transaction a write to a table with triggers still runs in the thread.
+    A trigger made after the connection first looked is seen too (schema_version)."""
+
+    async def write(table: str, value: int) -> None:
+        async with sqlite_db.transaction(inline_writes=True) as session:
+            await session.execute(text(f"INSERT INTO {table} (x) VALUES (:x)"), {"x": value})
+
+    async with sqlite_db.transaction() as session:
+        await session.execute(text("CREATE TABLE fd_watched (x INTEGER)"))
+        await session.execute(text("CREATE TABLE fd_log (x INTEGER)"))
+    with trips_to_the_thread() as trips:
+        await write("fd_watched", 1)
+        assert trips == ["commit"], trips
+        async with sqlite_db.transaction() as session:
+            await session.execute(
+                text(
+                    "CREATE TRIGGER fd_watched_ai AFTER INSERT ON fd_watched "
+                    "BEGIN INSERT INTO fd_log (x) VALUES (new.x * 10); END"
+                )
+            )
+        trips.clear()
+        await write("fd_watched", 2)
+        assert trips == ["INSERT INTO fd_watched (x) VALUES (?)", "commit"], trips
+        trips.clear()
+        await write("fd_log", 3)  # no triggers of its own: inline
+        assert trips == ["commit"], trips
+    async with sqlite_db.read() as session:
+        logged = (await session.execute(text("SELECT x FROM fd_log ORDER BY x"))).scalars()
+        assert list(logged) == [3, 20]
