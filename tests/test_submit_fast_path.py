@@ -336,7 +336,7 @@ async def test_sqlite_reads_run_inline_within_a_budget(sqlite_db: Database) -> N
         trips.clear()
         async with sqlite_db.transaction() as session:
             await references.allocate(session)
-        assert [t.split()[0] for t in trips] == ["BEGIN", "UPDATE", "commit"], trips
+        assert [t.split()[0] for t in trips] == ["_begin_waiting", "UPDATE", "commit"], trips
     sqlite_driver._long.clear()
 
 
@@ -380,7 +380,7 @@ async def test_inline_writes_make_one_trip_and_wait_for_another_process(tmp_path
             other.close()
             assert await asyncio.wait_for(writer, 10) == start + 2
             ticker.cancel()
-            assert trips == ["BEGIN IMMEDIATE", "commit"], trips
+            assert trips == ["_begin_waiting", "commit"], trips
     finally:
         await db.dispose()
 
@@ -419,3 +419,40 @@ async def test_inline_writes_leave_tables_with_triggers_to_the_thread(
     async with sqlite_db.read() as session:
         logged = (await session.execute(text("SELECT x FROM fd_log ORDER BY x"))).scalars()
         assert list(logged) == [3, 20]
+
+
+async def test_waiting_for_another_process_gives_up_at_busy_timeout(tmp_path: Path) -> None:
+    """A writer waiting for another process's lock tries again and again in the connection's
+    thread (not with SQLite's busy handler, whose sleeps grow to 100 ms) until the
+    connection's busy_timeout has passed, then fails as SQLite would; busy_timeout is left
+    as it was."""
+    import sqlite3
+    import time
+
+    settings = Settings(env="test", data_dir=tmp_path / "data")
+    db = Database.from_settings(settings)
+    await upgrade(db.engine)
+
+    @event.listens_for(db.engine.sync_engine, "connect")
+    def short_wait(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA busy_timeout=200")
+        cursor.close()
+
+    await db.engine.dispose()  # connections from here on wait 200 ms
+    other = sqlite3.connect(settings.data_dir / "frontdesk.sqlite3", isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        started = time.monotonic()
+        with pytest.raises(OperationalError, match="database is locked"):
+            async with db.transaction() as session:
+                await references.allocate(session)
+        assert time.monotonic() - started >= 0.2
+        other.execute("COMMIT")
+        async with db.transaction() as session:
+            await references.allocate(session)
+            connection = await session.connection()
+            assert (await connection.exec_driver_sql("PRAGMA busy_timeout")).scalar() == 200
+    finally:
+        other.close()
+        await db.dispose()
