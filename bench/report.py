@@ -133,8 +133,16 @@ def render(found: dict[tuple[str, str], dict[str, Any]]) -> str:
                 f"| {db} | requestSubmit, 10 fields, HTTP c=8 | {_f(h['p50_ms'], 1)} / "
                 f"{_f(h['p99_ms'], 1)} | {_f(s['floor']['median_ms'], 3)} | "
                 f"{_f(s.get('ratio_to_floor_rps'), 2)} of floor req/s | **{_f(h['rps'])} req/s** "
-                f"(target >= 300; floor {_f(s['floor']['rps'])}/s, one connection) |"
+                f"(one worker; target >= 300; floor {_f(s['floor']['rps'])}/s, one connection) |"
             )
+            w = s.get("http_c8_workers")
+            if w:
+                label = f"{w['workers']} workers" + (", Redis broker" if w.get("redis") else "")
+                out.append(
+                    f"| {db} | requestSubmit, 10 fields, HTTP c=8, {label} | "
+                    f"{_f(w['p50_ms'], 1)} / {_f(w['p99_ms'], 1)} | | | **{_f(w['rps'])} req/s** "
+                    f"({_f(w.get('server_cpu_ms_per_request'), 2)} ms CPU per request) |"
+                )
         q = found.get((db, "search"))
         if q:
             i = q["inproc"]

@@ -29,6 +29,14 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def redis_reachable(host: str = "127.0.0.1", port: int = 6379) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
 def rss_mib(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -36,23 +44,43 @@ def rss_mib(pid: int) -> float:
     return float("nan")
 
 
+def _descendants(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            found += [int(child), *_descendants(int(child))]
+    return found
+
+
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process and its children that were waited for."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return sum(int(v) for v in fields[11:15]) / CLOCK_TICKS
+    """User + system CPU time of a process, its children that were waited for, and its live
+    descendants (uvicorn's worker processes with --workers)."""
+    total = 0.0
+    for i, each in enumerate([pid, *_descendants(pid)]):
+        try:
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:  # ended meanwhile
+            continue
+        # utime, stime (and, for the server itself, cutime, cstime of waited-for children)
+        total += sum(int(v) for v in fields[11 : 15 if i == 0 else 13]) / CLOCK_TICKS
+    return total
 
 
 @contextmanager
 def frontdesk_server(
-    target: Target, extra_env: dict[str, str] | None = None, log: Path | None = None
+    target: Target,
+    extra_env: dict[str, str] | None = None,
+    log: Path | None = None,
+    args: Sequence[str] = (),
 ) -> Iterator[tuple[str, int]]:
-    """`frontdesk serve` on a free port; yields (base URL, pid); always stopped by its pid."""
+    """`frontdesk serve [args]` on a free port; yields (base URL, pid); always stopped by its
+    pid."""
     port = free_port()
     env = {**os.environ, **target.settings_env(), **(extra_env or {})}
     Path(env["FRONTDESK_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
     out = open(log or os.devnull, "ab")
     process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "frontdesk"), "serve", "--port", str(port)],
+        [str(Path(sys.executable).parent / "frontdesk"), "serve", "--port", str(port), *args],
         env=env,
         stdout=out,
         stderr=subprocess.STDOUT,
