@@ -137,3 +137,31 @@ def _name(difference: tuple[Any, ...]) -> str:
     if kind == "add_column":
         return str(difference[3].name)
     return str(difference[1].name)
+
+
+def test_search_indexes_leave_no_deferred_work_to_writers(empty_database: Settings) -> None:
+    """PostgreSQL's search GIN indexes take entries directly (no pending list that a user's
+    write would have to merge, and every search to scan); SQLite's FTS5 tables are
+    optimized by the same migration (0006) and still answer."""
+
+    async def work(engine: AsyncEngine) -> None:
+        await upgrade(engine)
+        async with engine.connect() as connection:
+            if engine.dialect.name == "sqlite":
+                for table in ("request_search_fts", "request_search_head_fts"):
+                    found = await connection.exec_driver_sql(
+                        f"SELECT count(*) FROM {table} WHERE {table} MATCH 'printer'"
+                    )
+                    assert found.scalar() == 0
+                return
+            options = await connection.exec_driver_sql(
+                "SELECT relname, reloptions FROM pg_class "
+                "WHERE relname LIKE 'ix_request_search_documents_%' ORDER BY relname"
+            )
+            assert [tuple(row) for row in options] == [
+                ("ix_request_search_documents_all", ["fastupdate=off"]),
+                ("ix_request_search_documents_head", ["fastupdate=off"]),
+                ("ix_request_search_documents_public", ["fastupdate=off"]),
+            ]
+
+    run(empty_database, work)
