@@ -130,7 +130,8 @@ def _try_begin(connection: sqlite3.Connection) -> bool:
         connection.execute("BEGIN IMMEDIATE")
         return True
     except sqlite3.OperationalError as error:
-        if error.sqlite_errorcode == sqlite3.SQLITE_BUSY:
+        # The low byte: extended codes such as SQLITE_BUSY_RECOVERY are busy too.
+        if error.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY:
             return False
         raise
 
