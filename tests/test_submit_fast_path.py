@@ -184,21 +184,27 @@ def test_the_created_event_is_published_after_the_commit(server: LiveServer) -> 
 # ---- SQLite: one writer at a time per process, queued on the write lock
 
 
-@pytest.fixture
-async def sqlite_db(tmp_path: Path) -> AsyncIterator[Database]:
+async def migrated_sqlite(tmp_path: Path, busy_timeout_ms: int) -> tuple[Database, Settings]:
+    """A migrated SQLite database whose connections wait `busy_timeout_ms` for a lock."""
     settings = Settings(env="test", data_dir=tmp_path / "data")
     db = Database.from_settings(settings)
     await upgrade(db.engine)
 
-    # No waiting on SQLite's busy handler: a writer that met another one's lock would fail
-    # at once with "database is locked". Only the process's write lock may make them queue.
     @event.listens_for(db.engine.sync_engine, "connect")
-    def no_busy_wait(dbapi_connection: Any, _record: Any) -> None:
+    def busy_timeout(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA busy_timeout=0")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         cursor.close()
 
     await db.engine.dispose()  # reconnect with the listener
+    return db, settings
+
+
+@pytest.fixture
+async def sqlite_db(tmp_path: Path) -> AsyncIterator[Database]:
+    # No waiting on SQLite's busy handler: a writer that met another one's lock would fail
+    # at once with "database is locked". Only the process's write lock may make them queue.
+    db, _ = await migrated_sqlite(tmp_path, 0)
     yield db
     await db.dispose()
 
@@ -429,17 +435,7 @@ async def test_waiting_for_another_process_gives_up_at_busy_timeout(tmp_path: Pa
     import sqlite3
     import time
 
-    settings = Settings(env="test", data_dir=tmp_path / "data")
-    db = Database.from_settings(settings)
-    await upgrade(db.engine)
-
-    @event.listens_for(db.engine.sync_engine, "connect")
-    def short_wait(dbapi_connection: Any, _record: Any) -> None:
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA busy_timeout=200")
-        cursor.close()
-
-    await db.engine.dispose()  # connections from here on wait 200 ms
+    db, settings = await migrated_sqlite(tmp_path, 200)
     other = sqlite3.connect(settings.data_dir / "frontdesk.sqlite3", isolation_level=None)
     try:
         other.execute("BEGIN IMMEDIATE")
